@@ -1,0 +1,128 @@
+# ctx: context trees for processes.
+#
+#   make                build the programs of cmd/ into build/
+#   make check          warnings-as-errors build, C tests, bats suites, then
+#                       the same again under ASan+UBSan (build/san)
+#   make deps           install the Debian packages the build and tests need
+#   make demo           build, then run one real job whose deadline fires
+#   make install        PREFIX, DESTDIR honoured
+
+PREFIX	?= /usr/local
+BINDIR	?= $(PREFIX)/bin
+MANDIR	?= $(PREFIX)/share/man
+PKG_CONFIG ?= pkg-config
+O	?= build
+
+PKGS	:= libevent inih
+ifeq ($(filter deps clean uninstall,$(MAKECMDGOALS)),)
+ifneq ($(shell $(PKG_CONFIG) --exists $(PKGS) && echo yes),yes)
+$(error pkg-config cannot find $(PKGS): run 'make deps' as root, or install libevent-dev libinih-dev pkg-config)
+endif
+endif
+
+CFLAGS	?= -O2 -g
+CFLAGS	+= -std=gnu11 -Wall -Wextra -Wshadow -Wstrict-prototypes \
+	   -Wmissing-prototypes -Wpointer-arith -Wformat=2
+CPPFLAGS += -D_GNU_SOURCE -Ilib $(shell $(PKG_CONFIG) --cflags $(PKGS))
+LDLIBS	+= $(shell $(PKG_CONFIG) --libs $(PKGS))
+DEPFLAGS = -MMD -MP
+
+ifdef SAN
+CFLAGS	+= -fsanitize=address,undefined -fno-omit-frame-pointer \
+	   -fno-sanitize-recover=undefined
+LDFLAGS	+= -fsanitize=address,undefined
+endif
+
+LIB_SRC	:= $(wildcard lib/*.c)
+LIB_OBJ	:= $(LIB_SRC:%.c=$(O)/%.o)
+LIB	:= $(O)/libctx.a
+
+# One program per directory under cmd/, linked from all its .c files.
+PROGS	:= $(notdir $(wildcard cmd/*))
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNITS	:= $(UNIT_SRC:tests/unit/%.c=$(O)/tests/%)
+
+all: $(PROGS:%=$(O)/%)
+
+$(O)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(DEPFLAGS) -c -o $@ $<
+
+$(LIB): $(LIB_OBJ)
+	$(AR) rcs $@ $^
+
+define PROG_RULE
+$(O)/$(1): $(patsubst %.c,$(O)/%.o,$(wildcard cmd/$(1)/*.c)) $(LIB)
+	$$(CC) $$(LDFLAGS) -o $$@ $$^ $$(LDLIBS)
+endef
+$(foreach p,$(PROGS),$(eval $(call PROG_RULE,$(p))))
+
+$(O)/tests/%: $(O)/tests/unit/%.o $(O)/tests/unit/unit.o $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# The bats suites run against the binaries in $(O); BATS_JOBS in parallel.
+BATS	?= bats
+check-build: CFLAGS += -Werror
+check-build: all $(UNITS)
+
+check-run:
+	@for t in $(UNITS); do echo "== $$t"; $$t || exit 1; done
+	@if ls tests/bats/*.bats >/dev/null 2>&1; then \
+		echo "CTX_BIN=$(abspath $(O)) $(BATS) tests/bats"; \
+		CTX_BIN=$(abspath $(O)) $(BATS) tests/bats; fi
+
+check: lint-man
+	$(MAKE) O=build check-build check-run
+	$(MAKE) O=build/san SAN=1 check-build check-run
+
+MANS	:= $(wildcard man/*.[1-8])
+lint-man:
+	@if ! command -v mandoc >/dev/null; then \
+		echo "mandoc missing: run 'make deps'" >&2; exit 1; fi
+	$(if $(MANS),mandoc -Tlint -Wwarning $(MANS))
+
+DEB_PKGS := build-essential pkg-config libevent-dev libinih-dev bats \
+	    bats-assert bats-support mandoc util-linux procps
+deps:
+	@if [ "$$(id -u)" -ne 0 ]; then \
+		echo "as root, run: apt-get install -y $(DEB_PKGS)" >&2; exit 1; fi
+	@missing=$$(for p in $(DEB_PKGS); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | \
+		grep -q 'ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing: $$missing"; \
+		apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	else echo "all build and test packages are installed"; fi
+
+# A real job: a deadline fires and a setsid'd process goes with the rest.
+demo: all
+	@echo '$$ ctxrun -v -t 1s -k 0.5s sh -c "setsid sleep 60 & sleep 60"'
+	@$(O)/ctxrun -v -t 1s -k 0.5s sh -c 'setsid sleep 60 & \
+	    echo $$! > $(O)/demo.pid; echo "job: setsid sleep 60 is pid $$!" >&2; \
+	    sleep 60'; s=$$?; p=$$(cat $(O)/demo.pid); rm -f $(O)/demo.pid; \
+	if kill -0 $$p 2>/dev/null; then echo "pid $$p survived" >&2; exit 1; fi; \
+	echo "ctxrun exited $$s (124: deadline exceeded); pid $$p is gone"; \
+	test $$s -eq 124
+
+bench: all
+	tests/bench/run $(abspath $(O))
+
+install: all
+	for p in $(PROGS); do \
+		install -D -m 0755 $(O)/$$p $(DESTDIR)$(BINDIR)/$$p || exit 1; done
+	for m in $(MANS); do s=$${m##*.}; \
+		install -D -m 0644 $$m $(DESTDIR)$(MANDIR)/man$$s/$${m#man/} || exit 1; \
+	done
+
+uninstall:
+	for p in $(PROGS); do rm -f $(DESTDIR)$(BINDIR)/$$p; done
+	for m in $(MANS); do rm -f $(DESTDIR)$(MANDIR)/man$${m##*.}/$${m#man/}; done
+
+clean:
+	rm -rf build
+
+.PHONY: all check check-build check-run lint-man deps demo bench install uninstall clean
+
+-include $(shell find $(O) -name '*.d' 2>/dev/null)
