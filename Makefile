@@ -123,6 +123,8 @@ uninstall:
 clean:
 	rm -rf build
 
+.SECONDARY:
+
 .PHONY: all check check-build check-run lint-man deps demo bench install uninstall clean
 
 -include $(shell find $(O) -name '*.d' 2>/dev/null)

@@ -1,0 +1,467 @@
+/*
+ * ctxrun: run a command as a node of a context tree, under a deadline, and
+ * let nothing it starts outlive it.
+ */
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+
+#include <err.h>
+#include <errno.h>
+#include <event2/event.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ctx.h"
+
+#define DEFAULT_GRACE	(10 * NSEC_PER_SEC)
+
+struct ctxrun {
+	/* What the options asked for. */
+	nsec_t		 timeout;	/* relative, NSEC_NONE for none */
+	nsec_t		 deadline;	/* wall clock, NSEC_NONE for none */
+	nsec_t		 grace;
+	int		 sig;
+	const char	*name;
+	const char	*values_file;
+	const char	*section;
+	struct values	 values;	/* -e, applied over the file's */
+	int		 verbose;
+	int		 preserve_status;
+	char		**argv;
+
+	/* The parent context, from the environment. */
+	const char	*parent_id;
+	nsec_t		 parent_deadline;
+	int		 parent_sig;
+	nsec_t		 parent_grace;
+
+	char		 id[ID_LEN];
+	struct event_base *base;
+	struct job	*job;
+};
+
+enum {
+	OPT_SECTION = 256,
+	OPT_PRESERVE_STATUS,
+	OPT_FOREGROUND,
+};
+
+static const struct option longopts[] = {
+	{ "deadline",		required_argument,	NULL, 'D' },
+	{ "value",		required_argument,	NULL, 'e' },
+	{ "values",		required_argument,	NULL, 'f' },
+	{ "foreground",		no_argument,		NULL, OPT_FOREGROUND },
+	{ "help",		no_argument,		NULL, 'h' },
+	{ "grace",		required_argument,	NULL, 'k' },
+	{ "kill-after",		required_argument,	NULL, 'k' },
+	{ "name",		required_argument,	NULL, 'n' },
+	{ "preserve-status",	no_argument,		NULL, OPT_PRESERVE_STATUS },
+	{ "signal",		required_argument,	NULL, 's' },
+	{ "section",		required_argument,	NULL, OPT_SECTION },
+	{ "timeout",		required_argument,	NULL, 't' },
+	{ "verbose",		no_argument,		NULL, 'v' },
+	{ "version",		no_argument,		NULL, 'V' },
+	{ NULL,			0,			NULL, 0 }
+};
+
+static void __attribute__((noreturn))
+usage(FILE *f, int status)
+{
+	fprintf(f, "usage: ctxrun [-hVv] [-D time] [-e key=value] [-f file] "
+	    "[-k duration] [-n name]\n"
+	    "              [-s signal] [-t duration] [--foreground] "
+	    "[--preserve-status]\n"
+	    "              [--section name] [--] command [arg ...]\n");
+	exit(status);
+}
+
+/* Says what happens, on stderr, with -v. */
+static void __attribute__((format(printf, 2, 3)))
+say(const struct ctxrun *r, const char *fmt, ...)
+{
+	va_list	ap;
+
+	if (!r->verbose)
+		return;
+	va_start(ap, fmt);
+	fprintf(stderr, "ctxrun: ");
+	vfprintf(stderr, fmt, ap);
+	fprintf(stderr, "\n");
+	va_end(ap);
+}
+
+static nsec_t
+opt_duration(const char *opt, const char *arg)
+{
+	const char	*cause;
+	nsec_t		 ns;
+
+	if (duration_parse(arg, &ns, &cause) == -1)
+		errx(CTX_EXIT_FAILURE, "%s: bad duration '%s': %s", opt, arg,
+		    cause);
+	return ns;
+}
+
+static nsec_t
+opt_time(const char *opt, const char *arg)
+{
+	const char	*cause;
+	nsec_t		 t;
+
+	if (timestamp_parse(arg, &t, &cause) == -1)
+		errx(CTX_EXIT_FAILURE, "%s: bad time '%s': %s", opt, arg, cause);
+	return t;
+}
+
+static int
+opt_signal(const char *opt, const char *arg)
+{
+	const char	*cause;
+	int		 sig;
+
+	if (signal_parse(arg, &sig, &cause) == -1)
+		errx(CTX_EXIT_FAILURE, "%s: %s '%s'", opt, cause, arg);
+	return sig;
+}
+
+static void
+parse_options(struct ctxrun *r, int argc, char **argv)
+{
+	const char	*cause;
+	nsec_t		 t;
+	int		 ch;
+
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "+:D:e:f:hk:n:s:t:Vv", longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'D':
+			r->deadline = opt_time("--deadline", optarg);
+			break;
+		case 'e':
+			if (values_set_pair(&r->values, optarg, &cause) == -1)
+				errx(CTX_EXIT_FAILURE, "--value '%s': %s",
+				    optarg, cause);
+			break;
+		case 'f':
+			r->values_file = optarg;
+			break;
+		case 'h':
+			usage(stdout, 0);
+		case 'k':
+			r->grace = opt_duration("--grace", optarg);
+			break;
+		case 'n':
+			r->name = optarg;
+			break;
+		case 's':
+			r->sig = opt_signal("--signal", optarg);
+			break;
+		case 't':
+			t = opt_duration("--timeout", optarg);
+			r->timeout = t == 0 ? NSEC_NONE : t;
+			break;
+		case 'V':
+			printf("ctxrun %s\n", CTX_VERSION);
+			exit(0);
+		case 'v':
+			r->verbose = 1;
+			break;
+		case OPT_FOREGROUND:
+			break;		/* the command keeps the terminal anyway */
+		case OPT_PRESERVE_STATUS:
+			r->preserve_status = 1;
+			break;
+		case OPT_SECTION:
+			r->section = optarg;
+			break;
+		case ':':
+			errx(CTX_EXIT_FAILURE, "option '%s' needs an argument",
+			    argv[optind - 1]);
+		default:
+			if (optopt != 0)
+				errx(CTX_EXIT_FAILURE, "unknown option '-%c'",
+				    optopt);
+			errx(CTX_EXIT_FAILURE, "unknown option '%s'",
+			    argv[optind - 1]);
+		}
+	}
+	if (optind == argc)
+		errx(CTX_EXIT_FAILURE, "missing command (see ctxrun -h)");
+	r->argv = argv + optind;
+}
+
+/* The parent context, if this runs inside a job: $CTX_ID and its deadline. */
+static void
+read_parent(struct ctxrun *r)
+{
+	const char	*s, *cause;
+
+	if ((s = getenv(ENV_ID)) != NULL && *s != '\0')
+		r->parent_id = s;
+	if ((s = getenv(ENV_DEADLINE)) != NULL && *s != '\0' &&
+	    timestamp_parse(s, &r->parent_deadline, &cause) == -1)
+		errx(CTX_EXIT_FAILURE, "$%s: bad time '%s': %s", ENV_DEADLINE,
+		    s, cause);
+	r->parent_sig = SIGTERM;
+	if ((s = getenv(ENV_SIGNAL)) != NULL &&
+	    signal_parse(s, &r->parent_sig, &cause) == -1)
+		errx(CTX_EXIT_FAILURE, "$%s: %s '%s'", ENV_SIGNAL, cause, s);
+	r->parent_grace = DEFAULT_GRACE;
+	if ((s = getenv(ENV_GRACE)) != NULL &&
+	    duration_parse(s, &r->parent_grace, &cause) == -1)
+		errx(CTX_EXIT_FAILURE, "$%s: bad duration '%s': %s", ENV_GRACE,
+		    s, cause);
+}
+
+/* The node's values: the file's globals and section, then -e (SPEC §7). */
+static void
+load_values(struct ctxrun *r, struct values *vs)
+{
+	const char	*section;
+	struct value	*v;
+	char		*cause;
+
+	values_init(vs);
+	if (r->values_file != NULL) {
+		section = r->section != NULL ? r->section : r->name;
+		if (inifile_values(r->values_file, section, r->section != NULL,
+		    vs, &cause) == -1)
+			errx(CTX_EXIT_FAILURE, "%s", cause);
+	}
+	TAILQ_FOREACH(v, &r->values, entry)
+		values_set(vs, v->key, v->val);
+}
+
+static void
+setenv_or_unset(const char *key, const char *val)
+{
+	if ((val == NULL ? unsetenv(key) : setenv(key, val, 1)) == -1)
+		err(CTX_EXIT_FAILURE, "setenv %s", key);
+}
+
+/* What the job inherits: who it is, its deadline and how it ends. */
+static void
+export_context(struct ctxrun *r, nsec_t deadline, int inherited)
+{
+	char	ts[TIMESTAMP_LEN], grace[32];
+
+	setenv_or_unset(ENV_ID, r->id);
+	setenv_or_unset(ENV_NAME, r->name);
+	setenv_or_unset(ENV_PARENT, r->parent_id);
+	if (deadline == NSEC_NONE) {
+		setenv_or_unset(ENV_DEADLINE, NULL);
+		setenv_or_unset(ENV_SIGNAL, NULL);
+		setenv_or_unset(ENV_GRACE, NULL);
+		return;
+	}
+	timestamp_format(deadline, ts, sizeof ts);
+	duration_format(inherited ? r->parent_grace : r->grace, grace,
+	    sizeof grace);
+	setenv_or_unset(ENV_DEADLINE, ts);
+	setenv_or_unset(ENV_SIGNAL,
+	    signal_name(inherited ? r->parent_sig : r->sig));
+	setenv_or_unset(ENV_GRACE, grace);
+}
+
+static void
+on_job(struct job *job, enum job_event ev, int arg, void *cbarg)
+{
+	struct ctxrun	*r = cbarg;
+	char		 grace[32];
+
+	switch (ev) {
+	case JOB_EV_EXEC_FAILED:
+		warnx("%s: %s", r->argv[0], strerror(arg));
+		break;
+	case JOB_EV_LEFTOVERS:
+		if (WIFSIGNALED(arg))
+			say(r, "command killed by SIG%s, ending the processes "
+			    "it left", signal_name(WTERMSIG(arg)));
+		else
+			say(r, "command exited with status %d, ending the "
+			    "processes it left", WEXITSTATUS(arg));
+		break;
+	case JOB_EV_SIGNALED:
+		say(r, "sending %s to %d process%s",
+		    signal_name(job_signal(job)), arg, arg == 1 ? "" : "es");
+		break;
+	case JOB_EV_KILLING:
+		duration_format(job_grace(job), grace, sizeof grace);
+		say(r, "did not stop after %s, sending KILL to %d process%s",
+		    grace, arg, arg == 1 ? "" : "es");
+		break;
+	case JOB_EV_DONE:
+		event_base_loopbreak(r->base);
+		break;
+	}
+}
+
+static void
+on_deadline(int which, void *arg)
+{
+	struct ctxrun	*r = arg;
+
+	if (which == DEADLINE_INHERITED) {
+		say(r, "parent's deadline exceeded");
+		job_end(r->job, JOB_DEADLINE, r->parent_sig, r->parent_grace);
+	} else {
+		say(r, "own deadline exceeded");
+		job_end(r->job, JOB_DEADLINE, r->sig, r->grace);
+	}
+}
+
+/*
+ * Signals to ctxrun. INT, TERM, HUP, QUIT and ALRM cancel the job, except a
+ * Ctrl-C or Ctrl-\ typed at the terminal: the kernel sends that to the whole
+ * foreground process group, the command included, which decides for itself
+ * as it would without ctxrun. USR1 and USR2 are passed on to the command.
+ */
+static void
+on_signal(const struct signalfd_siginfo *si, void *arg)
+{
+	struct ctxrun	*r = arg;
+	int		 sig = (int)si->ssi_signo;
+
+	switch (sig) {
+	case SIGUSR1:
+	case SIGUSR2:
+		say(r, "passing SIG%s on to the command", signal_name(sig));
+		job_forward(r->job, sig);
+		return;
+	case SIGINT:
+	case SIGQUIT:
+		if (si->ssi_code == SI_KERNEL) {
+			say(r, "SIG%s from the terminal: left to the command",
+			    signal_name(sig));
+			return;
+		}
+		break;
+	}
+	if (job_cause(r->job) != JOB_RUNNING)
+		return;
+	say(r, "got SIG%s from pid %u, cancelling", signal_name(sig),
+	    si->ssi_pid);
+	job_end(r->job, JOB_CANCELED, r->sig, r->grace);
+}
+
+/* ctxrun's exit status, as timeout(1)'s where they overlap (SPEC §3). */
+static int
+exit_status(const struct ctxrun *r)
+{
+	int	status = job_status(r->job);
+
+	switch (job_cause(r->job)) {
+	case JOB_CANCELED:
+		return CTX_EXIT_CANCELED;
+	case JOB_DEADLINE:
+		if (!r->preserve_status)
+			return CTX_EXIT_DEADLINE;
+		break;
+	default:
+		break;
+	}
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return WEXITSTATUS(status);
+}
+
+/* The earlier of two points in time, NSEC_NONE meaning never. */
+static nsec_t
+earlier(nsec_t a, nsec_t b)
+{
+	return a < b ? a : b;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const int	 sigs[] = {
+		SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGALRM, SIGUSR1, SIGUSR2
+	};
+	struct ctxrun		 r = { 0 };
+	struct job_params	 jp = { 0 };
+	struct values		 vs;
+	struct deadline		*dl = NULL;
+	struct sigfd		*sf;
+	const char		*cause, *cg;
+	char			 cgname[ID_LEN + 8], ts[TIMESTAMP_LEN];
+	nsec_t			 now, own, deadline;
+	int			 status;
+
+	job_save_signals();
+	r.timeout = r.deadline = r.parent_deadline = NSEC_NONE;
+	r.grace = DEFAULT_GRACE;
+	r.sig = SIGTERM;
+	values_init(&r.values);
+	parse_options(&r, argc, argv);
+	read_parent(&r);
+	load_values(&r, &vs);
+
+	/* SPEC §3: a context already over starts nothing. */
+	now = clock_real();
+	if (r.parent_deadline <= now) {
+		say(&r, "parent's deadline has passed, not starting");
+		return CTX_EXIT_DEADLINE;
+	}
+	if (r.deadline <= now) {
+		say(&r, "deadline has passed, not starting");
+		return CTX_EXIT_DEADLINE;
+	}
+	own = earlier(r.deadline,
+	    r.timeout == NSEC_NONE ? NSEC_NONE : now + r.timeout);
+	deadline = earlier(own, r.parent_deadline);
+
+	id_new_local(r.id, sizeof r.id);
+	export_context(&r, deadline, r.parent_deadline <= own);
+	if (values_export(&vs) == -1)
+		err(CTX_EXIT_FAILURE, "setenv");
+
+	if ((r.base = event_base_new()) == NULL)
+		errx(CTX_EXIT_FAILURE, "cannot start the event loop");
+	sf = sigfd_open(r.base, sigs, sizeof sigs / sizeof sigs[0], on_signal,
+	    &r);
+	if (sf == NULL)
+		err(CTX_EXIT_FAILURE, "cannot catch signals");
+	signal(SIGPIPE, SIG_IGN);	/* the command gets it back */
+
+	cg = getenv(ENV_CGROUP);
+	snprintf(cgname, sizeof cgname, "ctx-%s", r.id);
+	jp.argv = r.argv;
+	jp.cgroup_name = cg != NULL && strcmp(cg, "0") == 0 ? NULL : cgname;
+	jp.sig = r.sig;
+	jp.grace = r.grace;
+	jp.cb = on_job;
+	jp.arg = &r;
+	if ((r.job = job_spawn(r.base, &jp, &cause)) == NULL)
+		errx(CTX_EXIT_FAILURE, "%s: %s", cause, strerror(errno));
+	say(&r, "job %s: containment %s", r.id,
+	    job_has_cgroup(r.job) ? "cgroup" : "subreaper");
+	if (deadline != NSEC_NONE) {
+		timestamp_format(deadline, ts, sizeof ts);
+		say(&r, "deadline %s (%s)", ts,
+		    r.parent_deadline <= own ? "parent's" : "own");
+		dl = deadline_arm(r.base, r.timeout, r.deadline,
+		    r.parent_deadline, on_deadline, &r);
+		if (dl == NULL) {
+			/* Never run a job without its deadline. */
+			warnx("cannot arm the deadline: %s", strerror(errno));
+			job_end(r.job, JOB_CANCELED, SIGKILL, 0);
+		}
+	}
+
+	event_base_dispatch(r.base);
+	status = exit_status(&r);
+
+	deadline_free(dl);
+	job_free(r.job);
+	sigfd_close(sf);
+	event_base_free(r.base);
+	values_free(&vs);
+	values_free(&r.values);
+	return status;
+}

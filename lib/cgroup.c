@@ -1,0 +1,267 @@
+/*
+ * cgroup.c: one cgroup v2 directory per job, under the cgroup ctxrun itself
+ * is in, so that nested jobs nest. The v2 mount is looked up in
+ * /proc/self/mountinfo: it may be /sys/fs/cgroup, /sys/fs/cgroup/unified on a
+ * hybrid system, or nowhere at all, in which case jobs go without.
+ */
+#include <sys/inotify.h>
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ctx.h"
+
+struct cgroup {
+	char	*path;		/* the job's cgroup directory */
+	int	 procs_fd;	/* its cgroup.procs, written by the child */
+	int	 events_fd;	/* its cgroup.events, read for "populated" */
+	int	 notify_fd;	/* inotify on cgroup.events */
+};
+
+/* Undoes the octal escapes (\040 for a space) of a mountinfo field. */
+static void
+mountinfo_unescape(char *s)
+{
+	char	*d = s;
+
+	for (; *s != '\0'; s++) {
+		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' &&
+		    s[2] >= '0' && s[2] <= '7' && s[3] >= '0' && s[3] <= '7') {
+			*d++ = (char)((s[1] - '0') << 6 | (s[2] - '0') << 3 |
+			    (s[3] - '0'));
+			s += 3;
+		} else
+			*d++ = *s;
+	}
+	*d = '\0';
+}
+
+/*
+ * Finds the cgroup2 mount: its mount point and the cgroup path it shows as
+ * its root. Returns -1 if there is none.
+ */
+static int
+cgroup_mount(char **point, char **root)
+{
+	FILE	*f;
+	char	*line = NULL, *fields[5], *sep, *p;
+	size_t	 size = 0;
+	int	 i, found = -1;
+
+	if ((f = fopen("/proc/self/mountinfo", "re")) == NULL)
+		return -1;
+	while (found == -1 && getline(&line, &size, f) != -1) {
+		if ((sep = strstr(line, " - ")) == NULL ||
+		    strncmp(sep + 3, "cgroup2 ", 8) != 0)
+			continue;
+		p = line;
+		for (i = 0; i < 5 && p != NULL; i++)
+			fields[i] = strsep(&p, " ");
+		if (i < 5 || p == NULL)
+			continue;
+		mountinfo_unescape(fields[3]);
+		mountinfo_unescape(fields[4]);
+		*root = xstrdup(fields[3]);
+		*point = xstrdup(fields[4]);
+		found = 0;
+	}
+	free(line);
+	fclose(f);
+	return found;
+}
+
+/* This process's cgroup v2 path ("0::/a/b" in /proc/self/cgroup). */
+static char *
+cgroup_self(void)
+{
+	FILE	*f;
+	char	*line = NULL, *path = NULL;
+	size_t	 size = 0;
+	ssize_t	 n;
+
+	if ((f = fopen("/proc/self/cgroup", "re")) == NULL)
+		return NULL;
+	while (path == NULL && (n = getline(&line, &size, f)) != -1) {
+		if (strncmp(line, "0::/", 4) != 0)
+			continue;
+		if (line[n - 1] == '\n')
+			line[n - 1] = '\0';
+		path = xstrdup(line + 3);
+	}
+	free(line);
+	fclose(f);
+	return path;
+}
+
+/* The directory a new cgroup called name would have, or NULL. */
+static char *
+cgroup_path(const char *name)
+{
+	char	*point = NULL, *root = NULL, *self, *rel, *path = NULL;
+	size_t	 len;
+
+	if (cgroup_mount(&point, &root) == -1)
+		return NULL;
+	if ((self = cgroup_self()) != NULL) {
+		/* A mount made in an ancestor namespace shows more of the path. */
+		rel = self;
+		len = strlen(root);
+		if (strcmp(root, "/") != 0 && strncmp(self, root, len) == 0 &&
+		    (self[len] == '/' || self[len] == '\0'))
+			rel = self + len;
+		xasprintf(&path, "%s%s%s%s", point, rel,
+		    rel[strlen(rel) - 1] == '/' ? "" : "/", name);
+		free(self);
+	}
+	free(point);
+	free(root);
+	return path;
+}
+
+static int
+cgroup_open(const struct cgroup *cg, const char *file, int flags)
+{
+	char	*path;
+	int	 fd;
+
+	xasprintf(&path, "%s/%s", cg->path, file);
+	fd = open(path, flags | O_CLOEXEC);
+	free(path);
+	return fd;
+}
+
+/*
+ * Makes the cgroup for a job. Returns NULL, errno set, where cgroup v2 is
+ * not mounted, not writable, or too old to have cgroup.kill.
+ */
+struct cgroup *
+cgroup_create(const char *name)
+{
+	struct cgroup	*cg;
+	char		*events;
+	int		 fd;
+
+	cg = xcalloc(1, sizeof *cg);
+	cg->procs_fd = cg->events_fd = cg->notify_fd = -1;
+	if ((cg->path = cgroup_path(name)) == NULL) {
+		free(cg);
+		errno = ENOENT;
+		return NULL;
+	}
+	if (mkdir(cg->path, 0755) == -1) {
+		free(cg->path);
+		free(cg);
+		return NULL;
+	}
+	if ((fd = cgroup_open(cg, "cgroup.kill", O_WRONLY)) == -1 ||
+	    (cg->procs_fd = cgroup_open(cg, "cgroup.procs", O_WRONLY)) == -1 ||
+	    (cg->events_fd = cgroup_open(cg, "cgroup.events", O_RDONLY)) == -1 ||
+	    (cg->notify_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) == -1)
+		goto fail;
+	close(fd);
+	xasprintf(&events, "%s/cgroup.events", cg->path);
+	fd = inotify_add_watch(cg->notify_fd, events, IN_MODIFY);
+	free(events);
+	if (fd == -1)
+		goto fail;
+	return cg;
+
+fail:
+	if (fd != -1)
+		close(fd);
+	cgroup_destroy(cg);
+	return NULL;
+}
+
+/* The cgroup.procs a child writes "0" to, to enter the cgroup. */
+int
+cgroup_procs_fd(const struct cgroup *cg)
+{
+	return cg->procs_fd;
+}
+
+/* An fd that becomes readable when cgroup.events changes. */
+int
+cgroup_events_fd(const struct cgroup *cg)
+{
+	return cg->notify_fd;
+}
+
+/* Is any process left in the cgroup or below it? -1 if it cannot tell. */
+int
+cgroup_populated(const struct cgroup *cg)
+{
+	char	 buf[256], *p;
+	ssize_t	 n;
+
+	if ((n = pread(cg->events_fd, buf, sizeof buf - 1, 0)) <= 0)
+		return -1;
+	buf[n] = '\0';
+	if ((p = strstr(buf, "populated ")) == NULL)
+		return -1;
+	return p[10] == '1';
+}
+
+/* SIGKILLs every process in the cgroup and below, forks in flight included. */
+int
+cgroup_kill(const struct cgroup *cg)
+{
+	int	fd, r;
+
+	if ((fd = cgroup_open(cg, "cgroup.kill", O_WRONLY)) == -1)
+		return -1;
+	r = write(fd, "1", 1) == 1 ? 0 : -1;
+	close(fd);
+	return r;
+}
+
+/* Removes a cgroup directory and any left below it (by nested jobs). */
+static void
+cgroup_remove(const char *path)
+{
+	DIR		*d;
+	struct dirent	*de;
+	char		*sub;
+
+	if (rmdir(path) == 0 || errno != EBUSY || (d = opendir(path)) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_type != DT_DIR || de->d_name[0] == '.')
+			continue;
+		xasprintf(&sub, "%s/%s", path, de->d_name);
+		cgroup_remove(sub);
+		free(sub);
+	}
+	closedir(d);
+	rmdir(path);
+}
+
+/* Closes and removes the cgroup; it must be empty by now. */
+void
+cgroup_destroy(struct cgroup *cg)
+{
+	if (cg == NULL)
+		return;
+	if (cg->procs_fd != -1)
+		close(cg->procs_fd);
+	if (cg->events_fd != -1)
+		close(cg->events_fd);
+	if (cg->notify_fd != -1)
+		close(cg->notify_fd);
+	cgroup_remove(cg->path);
+	free(cg->path);
+	free(cg);
+}
+
+/* Moves the calling process into the cgroup whose cgroup.procs is fd. */
+int
+cgroup_enter(int fd)
+{
+	return write(fd, "0", 1) == 1 ? 0 : -1;
+}

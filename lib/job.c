@@ -1,0 +1,459 @@
+/*
+ * job.c: a job is a command and every process it starts. This file starts
+ * the command, reaps, and when the job has to end sends the first signal to
+ * every process of it, waits out the grace period, and SIGKILLs what is left
+ * until nothing is. It decides nothing about deadlines and prints nothing:
+ * the caller says when to end the job and hears what happened through a
+ * callback.
+ *
+ * Containment: the caller becomes a child subreaper, so every process the
+ * job starts stays in its process subtree whatever it does (see
+ * proctree.c), and the job is empty when waitpid() says no child is left.
+ * Where cgroup v2 is writable the command also starts in a cgroup of its
+ * own: cgroup.kill ends it without a race against fork(), and cgroup.events
+ * confirms it is empty.
+ */
+#include <sys/prctl.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <event2/event.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ctx.h"
+
+#define SWEEP_INTERVAL_MS	10	/* between SIGKILL sweeps */
+#define SIGNAL_PASSES		8	/* scans for late forks at first signal */
+
+struct job {
+	struct event_base	*base;
+	pid_t			 pid;		/* the command */
+	int			 status;	/* its wait status, once reaped */
+	int			 reaped;
+	int			 childless;	/* waitpid() said ECHILD */
+	int			 done;
+	enum job_cause		 cause;
+	int			 sig;		/* the first signal in use */
+	nsec_t			 grace;		/* and the grace in use */
+	struct cgroup		*cg;
+
+	struct event		*ev_child;	/* SIGCHLD */
+	struct event		*ev_grace;	/* grace period over */
+	struct event		*ev_sweep;	/* next SIGKILL sweep */
+	struct event		*ev_cgroup;	/* cgroup.events changed */
+
+	job_cb			*cb;
+	void			*arg;
+};
+
+/* What the child reports on its pipe when something fails before exec. */
+struct spawn_error {
+	int	stage;
+#define STAGE_CGROUP	0
+#define STAGE_EXEC	1
+	int	error;
+};
+
+/* Signals whose dispositions ctxrun may change; the command gets them back. */
+static const int saved_signals[] = {
+	SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGALRM, SIGUSR1, SIGUSR2, SIGCHLD,
+	SIGPIPE
+};
+static struct sigaction	saved_actions[sizeof saved_signals / sizeof saved_signals[0]];
+static sigset_t		saved_mask;
+
+static void	job_on_child(evutil_socket_t, short, void *);
+static void	job_on_grace(evutil_socket_t, short, void *);
+static void	job_on_sweep(evutil_socket_t, short, void *);
+static void	job_on_cgroup(evutil_socket_t, short, void *);
+static void	job_check_done(struct job *);
+
+/*
+ * Remembers the signal dispositions and mask this process started with, so
+ * the command inherits them and not ours: a signal ignored by whoever
+ * started ctxrun stays ignored in the command. Call before changing any.
+ */
+void
+job_save_signals(void)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof saved_signals / sizeof saved_signals[0]; i++)
+		sigaction(saved_signals[i], NULL, &saved_actions[i]);
+	sigprocmask(SIG_SETMASK, NULL, &saved_mask);
+}
+
+static void
+restore_signals(void)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof saved_signals / sizeof saved_signals[0]; i++)
+		sigaction(saved_signals[i], &saved_actions[i], NULL);
+	sigprocmask(SIG_SETMASK, &saved_mask, NULL);
+}
+
+/* In the child: join the cgroup, take our signals back, and exec. */
+static void __attribute__((noreturn))
+spawn_child(struct job *job, char *const *argv, int errfd, pid_t parent)
+{
+	struct spawn_error	se;
+
+	if (job->cg != NULL && cgroup_enter(cgroup_procs_fd(job->cg)) == -1) {
+		/* Contained as a subreaper's descendant all the same. */
+		se.stage = STAGE_CGROUP;
+		se.error = errno;
+		(void)write(errfd, &se, sizeof se);
+	}
+	restore_signals();
+
+	/* Last line of defence: if ctxrun is SIGKILLed, so is the command. */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) == -1 || getppid() != parent)
+		_exit(CTX_EXIT_FAILURE);
+
+	execvp(argv[0], argv);
+	se.stage = STAGE_EXEC;
+	se.error = errno;
+	(void)write(errfd, &se, sizeof se);
+	_exit(se.error == ENOENT ? CTX_EXIT_NOT_FOUND : CTX_EXIT_CANNOT_EXEC);
+}
+
+/* Reads what the child said before its exec, until the exec closes the pipe. */
+static void
+spawn_wait_exec(struct job *job, int errfd)
+{
+	struct spawn_error	se;
+	ssize_t			n;
+
+	for (;;) {
+		n = read(errfd, &se, sizeof se);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n != sizeof se)
+			break;
+		if (se.stage == STAGE_CGROUP) {
+			event_free(job->ev_cgroup);
+			job->ev_cgroup = NULL;
+			cgroup_destroy(job->cg);
+			job->cg = NULL;
+		} else
+			job->cb(job, JOB_EV_EXEC_FAILED, se.error, job->arg);
+	}
+}
+
+/* Watches the cgroup, if any, and SIGCHLD; called before the fork. */
+static int
+job_events_add(struct job *job)
+{
+	job->ev_child = evsignal_new(job->base, SIGCHLD, job_on_child, job);
+	job->ev_grace = evtimer_new(job->base, job_on_grace, job);
+	job->ev_sweep = evtimer_new(job->base, job_on_sweep, job);
+	if (job->ev_child == NULL || job->ev_grace == NULL ||
+	    job->ev_sweep == NULL || evsignal_add(job->ev_child, NULL) == -1)
+		return -1;
+	if (job->cg != NULL) {
+		job->ev_cgroup = event_new(job->base, cgroup_events_fd(job->cg),
+		    EV_READ | EV_PERSIST, job_on_cgroup, job);
+		if (job->ev_cgroup == NULL || event_add(job->ev_cgroup, NULL) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * Starts the job. The caller becomes a child subreaper. If cgroup_name is
+ * not NULL the command runs in a new cgroup of that name where cgroup v2 can
+ * be written. Returns NULL with *cause set if nothing could be started; a
+ * command that cannot be executed is reported through the callback and
+ * exits 126 or 127.
+ */
+struct job *
+job_spawn(struct event_base *base, const struct job_params *jp,
+    const char **cause)
+{
+	struct job	*job;
+	pid_t		 parent = getpid();
+	int		 errpipe[2];
+
+	job = xcalloc(1, sizeof *job);
+	job->base = base;
+	job->sig = jp->sig;
+	job->grace = jp->grace;
+	job->cb = jp->cb;
+	job->arg = jp->arg;
+	if (jp->cgroup_name != NULL)
+		job->cg = cgroup_create(jp->cgroup_name);
+
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1) == -1) {
+		*cause = "cannot become a child subreaper";
+		goto fail;
+	}
+	if (job_events_add(job) == -1) {
+		*cause = "cannot set up events";
+		goto fail;
+	}
+	if (pipe2(errpipe, O_CLOEXEC) == -1) {
+		*cause = "pipe failed";
+		goto fail;
+	}
+	switch (job->pid = fork()) {
+	case -1:
+		*cause = "fork failed";
+		close(errpipe[0]);
+		close(errpipe[1]);
+		goto fail;
+	case 0:
+		close(errpipe[0]);
+		spawn_child(job, jp->argv, errpipe[1], parent);
+	}
+	close(errpipe[1]);
+	spawn_wait_exec(job, errpipe[0]);
+	close(errpipe[0]);
+	return job;
+
+fail:
+	job_free(job);
+	return NULL;
+}
+
+/* Sends sig to every process of the job; returns how many it reached. */
+static int
+job_signal_all(struct job *job, int sig, int cont)
+{
+	struct proclist	 sent = { 0 }, scan = { 0 };
+	size_t		 i, j;
+	int		 pass, fresh, n = 0;
+
+	/* The command first: unreaped, its pid cannot have been reused. */
+	if (!job->reaped && kill(job->pid, sig) == 0) {
+		if (cont)
+			kill(job->pid, SIGCONT);
+		n++;
+	}
+	for (pass = 0; pass < SIGNAL_PASSES; pass++) {
+		if (proctree_scan(getpid(), &scan) == -1)
+			break;
+		fresh = 0;
+		for (i = 0; i < scan.n; i++) {
+			if (scan.procs[i].pid == job->pid && !job->reaped)
+				continue;
+			for (j = 0; j < sent.n; j++) {
+				if (sent.procs[j].pid == scan.procs[i].pid &&
+				    sent.procs[j].start == scan.procs[i].start)
+					break;
+			}
+			if (j < sent.n)
+				continue;
+			fresh = 1;
+			proclist_add(&sent, &scan.procs[i]);
+			n += proc_signal(&scan.procs[i], sig, cont);
+		}
+		if (!fresh || sig == SIGKILL)
+			break;
+	}
+	proclist_free(&scan);
+	proclist_free(&sent);
+	return n;
+}
+
+static void
+job_arm(struct event *ev, nsec_t ns)
+{
+	struct timeval	tv;
+
+	tv.tv_sec = ns / NSEC_PER_SEC;
+	tv.tv_usec = ns % NSEC_PER_SEC / 1000;
+	evtimer_add(ev, &tv);
+}
+
+/*
+ * SIGKILLs everything left in the job, and arms the next sweep, until the
+ * job is empty. Returns how many processes the sweep reached; cgroup.kill
+ * after it catches forks in flight.
+ */
+static int
+job_kill(struct job *job)
+{
+	int	n;
+
+	n = job_signal_all(job, SIGKILL, 0);
+	if (job->cg != NULL)
+		cgroup_kill(job->cg);
+	job_arm(job->ev_sweep, SWEEP_INTERVAL_MS * NSEC_PER_MSEC);
+	return n;
+}
+
+/* Starts the end: first signal to all, SIGKILL after the grace period. */
+static void
+job_teardown(struct job *job, int sig, nsec_t grace)
+{
+	int	n;
+
+	job->sig = sig;
+	job->grace = grace;
+	if (sig == SIGKILL || grace == 0) {
+		job->sig = SIGKILL;
+		n = job_kill(job);
+		job->cb(job, JOB_EV_SIGNALED, n, job->arg);
+		return;
+	}
+	n = job_signal_all(job, sig, 1);
+	job->cb(job, JOB_EV_SIGNALED, n, job->arg);
+	job_arm(job->ev_grace, grace);
+	job_check_done(job);
+}
+
+/*
+ * Ends the job for a cause, with a first signal and a grace period. Only
+ * the first cause counts: once the job is ending, this does nothing.
+ */
+void
+job_end(struct job *job, enum job_cause cause, int sig, nsec_t grace)
+{
+	if (job->cause != JOB_RUNNING || job->done)
+		return;
+	job->cause = cause;
+	job_teardown(job, sig, grace);
+}
+
+/* The job is empty when no child is left and the cgroup agrees. */
+static void
+job_check_done(struct job *job)
+{
+	if (job->done || !job->reaped || !job->childless)
+		return;
+	if (job->cg != NULL && cgroup_populated(job->cg) == 1)
+		return;		/* cgroup.events will tell us */
+	job->done = 1;
+	evtimer_del(job->ev_grace);
+	evtimer_del(job->ev_sweep);
+	job->cb(job, JOB_EV_DONE, 0, job->arg);
+}
+
+/* Reaps every child that has exited: the command and orphans handed to us. */
+static void
+job_on_child(evutil_socket_t fd, short events, void *arg)
+{
+	struct job	*job = arg;
+	pid_t		 pid;
+	int		 status;
+
+	(void)fd;
+	(void)events;
+	for (;;) {
+		pid = waitpid(-1, &status, WNOHANG);
+		if (pid > 0) {
+			if (pid == job->pid) {
+				job->status = status;
+				job->reaped = 1;
+			}
+			continue;
+		}
+		if (pid == -1 && errno == EINTR)
+			continue;
+		job->childless = pid == -1 && errno == ECHILD;
+		break;
+	}
+	if (job->reaped && job->cause == JOB_RUNNING) {
+		job->cause = JOB_EXITED;
+		if (!job->childless) {
+			job->cb(job, JOB_EV_LEFTOVERS, job->status, job->arg);
+			job_teardown(job, job->sig, job->grace);
+		}
+	}
+	job_check_done(job);
+}
+
+static void
+job_on_grace(evutil_socket_t fd, short events, void *arg)
+{
+	struct job	*job = arg;
+	int		 n;
+
+	(void)fd;
+	(void)events;
+	n = job_kill(job);
+	job->cb(job, JOB_EV_KILLING, n, job->arg);
+}
+
+static void
+job_on_sweep(evutil_socket_t fd, short events, void *arg)
+{
+	struct job	*job = arg;
+
+	(void)fd;
+	(void)events;
+	if (!job->done)
+		job_kill(job);
+}
+
+static void
+job_on_cgroup(evutil_socket_t fd, short events, void *arg)
+{
+	char	buf[4096];
+
+	(void)events;
+	while (read(fd, buf, sizeof buf) > 0)
+		;
+	job_check_done(arg);
+}
+
+/* Passes a signal on to the command, if it is still there. */
+void
+job_forward(const struct job *job, int sig)
+{
+	if (!job->reaped)
+		kill(job->pid, sig);
+}
+
+enum job_cause
+job_cause(const struct job *job)
+{
+	return job->cause;
+}
+
+/* The command's wait status. */
+int
+job_status(const struct job *job)
+{
+	return job->status;
+}
+
+int
+job_has_cgroup(const struct job *job)
+{
+	return job->cg != NULL;
+}
+
+nsec_t
+job_grace(const struct job *job)
+{
+	return job->grace;
+}
+
+int
+job_signal(const struct job *job)
+{
+	return job->sig;
+}
+
+void
+job_free(struct job *job)
+{
+	if (job == NULL)
+		return;
+	if (job->ev_child != NULL)
+		event_free(job->ev_child);
+	if (job->ev_grace != NULL)
+		event_free(job->ev_grace);
+	if (job->ev_sweep != NULL)
+		event_free(job->ev_sweep);
+	if (job->ev_cgroup != NULL)
+		event_free(job->ev_cgroup);
+	cgroup_destroy(job->cg);
+	free(job);
+}
