@@ -20,11 +20,15 @@
 #define CTX_EXIT_NOT_FOUND	127
 #define CTX_EXIT_CANCELED	130
 
+struct event_base;
+
 /* Durations and points in time are nanoseconds in an int64_t. */
 typedef int64_t nsec_t;
 #define NSEC_PER_SEC	1000000000LL
 #define NSEC_PER_MSEC	1000000LL
 #define NSEC_NONE	INT64_MAX	/* no deadline */
+
+#define ID_LEN		24		/* a context id, as text */
 
 /* Environment variables that carry a context to its jobs. */
 #define ENV_ID		"CTX_ID"
@@ -34,6 +38,22 @@ typedef int64_t nsec_t;
 #define ENV_SIGNAL	"CTX_SIGNAL"	/* how CTX_DEADLINE is enforced ... */
 #define ENV_GRACE	"CTX_GRACE"	/* ... so nested jobs end the same way */
 #define ENV_CGROUP	"CTX_CGROUP"	/* "0" turns cgroup containment off */
+#define ENV_SOCKET	"CTX_SOCKET"	/* where ctxd serves this tree */
+
+/* log.c */
+#define CTX_LOG_ERROR	0
+#define CTX_LOG_WARNING	1
+#define CTX_LOG_INFO	2
+#define CTX_LOG_DEBUG	3
+
+void		 log_open(const char *, int, const char *);
+void		 log_warnx(const char *, ...) __attribute__((format(printf, 1, 2)));
+void		 log_info(const char *, ...) __attribute__((format(printf, 1, 2)));
+void		 log_debug(const char *, ...) __attribute__((format(printf, 1, 2)));
+void		 fatal(const char *, ...)
+		    __attribute__((format(printf, 1, 2), noreturn));
+void		 fatalx(const char *, ...)
+		    __attribute__((format(printf, 1, 2), noreturn));
 
 /* xmalloc.c */
 void		*xmalloc(size_t);
@@ -74,11 +94,103 @@ int		 values_set_pair(struct values *, const char *, const char **);
 int		 values_export(const struct values *);
 
 /* inifile.c */
+typedef int	 inifile_cb(void *, const char *, const char *, const char *,
+		    const char **);
+int		 inifile_parse(const char *, inifile_cb *, void *, const char *,
+		    int *, char **);
 int		 inifile_values(const char *, const char *, int,
 		    struct values *, char **);
 
+/* msg.c */
+struct evbuffer;
+struct msgout {
+	uint16_t		 type;
+	char			*buf;	/* header, then the fields */
+	size_t			 len;
+	size_t			 cap;
+};
+struct msg_field {
+	const char		*key;
+	const char		*val;
+};
+struct msg {
+	uint16_t		 type;
+	struct msg_field	*fields;
+	size_t			 n;
+	size_t			 cap;
+	char			*buf;
+};
+
+struct msgout	*msgout_new(uint16_t);
+void		 msgout_add(struct msgout *, const char *, const char *, ...)
+		    __attribute__((format(printf, 3, 4)));
+void		 msgout_adds(struct msgout *, const char *, const char *);
+int		 msgout_send(struct msgout *, struct evbuffer *);
+void		 msgout_free(struct msgout *);
+int		 msgout_write(struct msgout *, int);
+int		 msg_decode(struct msg *, uint16_t, const char *, size_t,
+		    const char **);
+int		 msg_frame(struct evbuffer *, struct msg *, const char **);
+int		 msg_read(int, struct msg *, const char **);
+const char	*msg_get(const struct msg *, const char *);
+long long	 msg_num(const struct msg *, const char *, long long);
+void		 msg_free(struct msg *);
+
+/* client.c */
+int		 sockdir_check(const char *, int, char **);
+char		*client_socket_path(const char *, const char *, char **);
+int		 client_connect_once(const char *);
+int		 client_connect(const char *, int, char **);
+int		 client_request(int, struct msgout *, struct msg *,
+		    const char **);
+
+/* ctxlink.c */
+struct ctxlink;
+struct ctxlink_req {
+	const char		*name;
+	const char		*parent;	/* NULL: the root */
+	nsec_t			 deadline;	/* wall clock, or NSEC_NONE */
+	nsec_t			 timeout;	/* or NSEC_NONE */
+	int			 sig;
+	nsec_t			 grace;
+	const char		*cmd;
+	const struct values	*values;
+};
+struct ctxlink_rep {
+	char			 id[ID_LEN];
+	char			 parent[ID_LEN];	/* "" for the root */
+	nsec_t			 deadline;	/* effective, wall clock */
+	int			 inherited;	/* an ancestor's deadline */
+	int			 isig;		/* and how it ends the job */
+	nsec_t			 igrace;
+	struct values		 values;	/* ancestors' and own */
+};
+#define CTXLINK_CANCELED	0
+#define CTXLINK_DEADLINE	1
+#define CTXLINK_LOST		2
+typedef void	 ctxlink_cb(int, int, nsec_t, void *);
+
+struct ctxlink	*ctxlink_open(const char *, const struct ctxlink_req *,
+		    struct ctxlink_rep *, int *, int *, char **);
+int		 ctxlink_watch(struct ctxlink *, struct event_base *,
+		    ctxlink_cb *, void *);
+void		 ctxlink_close(struct ctxlink *, const char *, int);
+
+/* config.c */
+struct config {
+	nsec_t		 grace;		/* default grace period */
+	nsec_t		 idle_exit;	/* 0: never */
+	int		 history;	/* ended contexts kept */
+	int		 log_level;	/* CTX_LOG_* */
+	char		*log_file;	/* NULL: syslog */
+	char		*socket;	/* NULL: the default */
+};
+
+void		 config_defaults(struct config *);
+int		 config_load(struct config *, const char *, char **);
+void		 config_free(struct config *);
+
 /* id.c */
-#define ID_LEN		24
 void		 id_new_local(char *, size_t);
 
 /* cgroup.c */
@@ -136,7 +248,6 @@ struct job_params {
 	void		*arg;
 };
 
-struct event_base;
 void		 job_save_signals(void);
 struct job	*job_spawn(struct event_base *, const struct job_params *,
 		    const char **);
@@ -156,6 +267,71 @@ typedef void	 sigfd_cb(const struct signalfd_siginfo *, void *);
 struct sigfd	*sigfd_open(struct event_base *, const int *, size_t,
 		    sigfd_cb *, void *);
 void		 sigfd_close(struct sigfd *);
+
+/* tree.c */
+#define NODE_RUNNING	0
+#define NODE_DONE	1
+
+struct node {
+	uint64_t		 id;
+	struct node		*parent;
+	TAILQ_HEAD(nodelist, node) children;
+	TAILQ_ENTRY(node)	 sibling;
+	TAILQ_ENTRY(node)	 done;		/* in the history */
+	struct node		*hnext;		/* in the id hash */
+	char			*name;
+	char			*cmd;
+	nsec_t			 created;
+	nsec_t			 ended;
+	nsec_t			 deadline;	/* wall clock, NSEC_NONE */
+	int			 inherited;	/* deadline is an ancestor's */
+	int			 sig;		/* how its own deadline ends it */
+	nsec_t			 grace;
+	pid_t			 pid;		/* the job's ctxrun; 0: none */
+	int			 state;
+	int			 ending;	/* its ctxrun was told to end */
+	char			*err;		/* why it ended */
+	int			 status;	/* as ctxrun's exit status */
+	int			 waited;	/* clients waiting on it */
+	struct values		 values;
+	struct event		*timer;
+	void			*peer;		/* the job's connection */
+};
+
+struct nodeptrs {
+	struct node		**v;
+	size_t			  n;
+	size_t			  cap;
+};
+
+struct tree_hooks {
+	void	(*cancel_job)(struct node *, const char *, int, nsec_t);
+	void	(*ended)(struct node *);
+};
+
+void		 tree_init(struct event_base *, const struct tree_hooks *,
+		    size_t);
+struct node	*tree_find(uint64_t);
+void		 tree_match(const char *, struct nodeptrs *);
+void		 nodeptrs_add(struct nodeptrs *, struct node *);
+struct node	*tree_new(struct node *, uint64_t, const char *, nsec_t);
+int		 tree_arm(struct node *);
+void		 tree_inherited(const struct node *, int *, nsec_t *);
+void		 tree_values(const struct node *, struct values *);
+void		 tree_end(struct node *, const char *, int);
+void		 tree_cancel(struct node *, const char *, int, int, nsec_t,
+		    int);
+void		 tree_free(struct node *);
+size_t		 tree_live(void);
+size_t		 tree_size(void);
+void		 tree_walk(struct node *, void (*)(struct node *, void *),
+		    void *);
+
+/* server.c */
+struct config;
+int		 server_listen(struct event_base *, const struct config *,
+		    const char *, char **);
+void		 server_close(void);
 
 /* deadline.c */
 struct deadline;
