@@ -73,8 +73,12 @@ check-run:
 		CTX_BIN=$(abspath $(O)) $(BATS) tests/bats; fi
 
 check: lint-man
-	$(MAKE) O=build check-build check-run
+	$(MAKE) O=build check-build check-run bench-smoke
 	$(MAKE) O=build/san SAN=1 check-build check-run
+
+# The benchmark at a tiny size, so that it cannot rot.
+bench-smoke: all $(O)/ctxbench
+	BENCH_SIZE=smoke tests/bench/run $(abspath $(O))
 
 MANS	:= $(wildcard man/*.[1-8])
 lint-man:
@@ -106,7 +110,11 @@ demo: all
 	echo "ctxrun exited $$s (124: deadline exceeded); pid $$p is gone"; \
 	test $$s -eq 124
 
-bench: all
+$(O)/ctxbench: $(O)/tests/bench/ctxbench.o $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# Benchmarks, not tests: a table of figures. BENCH_SIZE=smoke for a quick run.
+bench: all $(O)/ctxbench
 	tests/bench/run $(abspath $(O))
 
 install: all
@@ -125,6 +133,6 @@ clean:
 
 .SECONDARY:
 
-.PHONY: all check check-build check-run lint-man deps demo bench install uninstall clean
+.PHONY: all check check-build check-run lint-man deps demo bench bench-smoke install uninstall clean
 
 -include $(shell find $(O) -name '*.d' 2>/dev/null)

@@ -78,6 +78,11 @@ void		 timestamp_format(nsec_t, char *, size_t);
 int		 signal_parse(const char *, int *, const char **);
 const char	*signal_name(int);
 
+/* options.c */
+int		 option_duration(const char *, const char *, nsec_t *, char **);
+int		 option_time(const char *, const char *, nsec_t *, char **);
+int		 option_signal(const char *, const char *, int *, char **);
+
 /* values.c */
 struct value {
 	char			*key;

@@ -7,6 +7,7 @@
 
 #include <err.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <event2/event.h>
 #include <getopt.h>
 #include <signal.h>
@@ -14,10 +15,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ctx.h"
 
-#define DEFAULT_GRACE	(10 * NSEC_PER_SEC)
 
 struct ctxrun {
 	/* What the options asked for. */
@@ -28,9 +29,11 @@ struct ctxrun {
 	const char	*name;
 	const char	*values_file;
 	const char	*section;
+	const char	*parent;	/* -p */
 	struct values	 values;	/* -e, applied over the file's */
 	int		 verbose;
 	int		 preserve_status;
+	int		 detach;	/* -d: the pipe to say the id on */
 	char		**argv;
 
 	/* The parent context, from the environment. */
@@ -40,6 +43,9 @@ struct ctxrun {
 	nsec_t		 parent_grace;
 
 	char		 id[ID_LEN];
+	char		 parent_buf[ID_LEN];
+	char		*socket;	/* where ctxd serves the tree */
+	struct ctxlink	*link;		/* NULL: on our own */
 	struct event_base *base;
 	struct job	*job;
 };
@@ -52,6 +58,7 @@ enum {
 
 static const struct option longopts[] = {
 	{ "deadline",		required_argument,	NULL, 'D' },
+	{ "detach",		no_argument,		NULL, 'd' },
 	{ "value",		required_argument,	NULL, 'e' },
 	{ "values",		required_argument,	NULL, 'f' },
 	{ "foreground",		no_argument,		NULL, OPT_FOREGROUND },
@@ -59,6 +66,7 @@ static const struct option longopts[] = {
 	{ "grace",		required_argument,	NULL, 'k' },
 	{ "kill-after",		required_argument,	NULL, 'k' },
 	{ "name",		required_argument,	NULL, 'n' },
+	{ "parent",		required_argument,	NULL, 'p' },
 	{ "preserve-status",	no_argument,		NULL, OPT_PRESERVE_STATUS },
 	{ "signal",		required_argument,	NULL, 's' },
 	{ "section",		required_argument,	NULL, OPT_SECTION },
@@ -71,8 +79,8 @@ static const struct option longopts[] = {
 static void __attribute__((noreturn))
 usage(FILE *f, int status)
 {
-	fprintf(f, "usage: ctxrun [-hVv] [-D time] [-e key=value] [-f file] "
-	    "[-k duration] [-n name]\n"
+	fprintf(f, "usage: ctxrun [-dhVv] [-D time] [-e key=value] [-f file] "
+	    "[-k duration] [-n name] [-p ctx]\n"
 	    "              [-s signal] [-t duration] [--foreground] "
 	    "[--preserve-status]\n"
 	    "              [--section name] [--] command [arg ...]\n");
@@ -97,34 +105,33 @@ say(const struct ctxrun *r, const char *fmt, ...)
 static nsec_t
 opt_duration(const char *opt, const char *arg)
 {
-	const char	*cause;
-	nsec_t		 ns;
+	nsec_t	ns;
+	char	*cause;
 
-	if (duration_parse(arg, &ns, &cause) == -1)
-		errx(CTX_EXIT_FAILURE, "%s: bad duration '%s': %s", opt, arg,
-		    cause);
+	if (option_duration(opt, arg, &ns, &cause) == -1)
+		errx(CTX_EXIT_FAILURE, "%s", cause);
 	return ns;
 }
 
 static nsec_t
 opt_time(const char *opt, const char *arg)
 {
-	const char	*cause;
-	nsec_t		 t;
+	nsec_t	t;
+	char	*cause;
 
-	if (timestamp_parse(arg, &t, &cause) == -1)
-		errx(CTX_EXIT_FAILURE, "%s: bad time '%s': %s", opt, arg, cause);
+	if (option_time(opt, arg, &t, &cause) == -1)
+		errx(CTX_EXIT_FAILURE, "%s", cause);
 	return t;
 }
 
 static int
 opt_signal(const char *opt, const char *arg)
 {
-	const char	*cause;
-	int		 sig;
+	char	*cause;
+	int	 sig;
 
-	if (signal_parse(arg, &sig, &cause) == -1)
-		errx(CTX_EXIT_FAILURE, "%s: %s '%s'", opt, cause, arg);
+	if (option_signal(opt, arg, &sig, &cause) == -1)
+		errx(CTX_EXIT_FAILURE, "%s", cause);
 	return sig;
 }
 
@@ -136,11 +143,14 @@ parse_options(struct ctxrun *r, int argc, char **argv)
 	int		 ch;
 
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "+:D:e:f:hk:n:s:t:Vv", longopts,
+	while ((ch = getopt_long(argc, argv, "+:D:de:f:hk:n:p:s:t:Vv", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'D':
 			r->deadline = opt_time("--deadline", optarg);
+			break;
+		case 'd':
+			r->detach = 1;
 			break;
 		case 'e':
 			if (values_set_pair(&r->values, optarg, &cause) == -1)
@@ -157,6 +167,9 @@ parse_options(struct ctxrun *r, int argc, char **argv)
 			break;
 		case 'n':
 			r->name = optarg;
+			break;
+		case 'p':
+			r->parent = optarg;
 			break;
 		case 's':
 			r->sig = opt_signal("--signal", optarg);
@@ -199,23 +212,18 @@ parse_options(struct ctxrun *r, int argc, char **argv)
 static void
 read_parent(struct ctxrun *r)
 {
-	const char	*s, *cause;
+	const char	*s;
 
 	if ((s = getenv(ENV_ID)) != NULL && *s != '\0')
 		r->parent_id = s;
-	if ((s = getenv(ENV_DEADLINE)) != NULL && *s != '\0' &&
-	    timestamp_parse(s, &r->parent_deadline, &cause) == -1)
-		errx(CTX_EXIT_FAILURE, "$%s: bad time '%s': %s", ENV_DEADLINE,
-		    s, cause);
+	if ((s = getenv(ENV_DEADLINE)) != NULL && *s != '\0')
+		r->parent_deadline = opt_time("$" ENV_DEADLINE, s);
 	r->parent_sig = SIGTERM;
-	if ((s = getenv(ENV_SIGNAL)) != NULL &&
-	    signal_parse(s, &r->parent_sig, &cause) == -1)
-		errx(CTX_EXIT_FAILURE, "$%s: %s '%s'", ENV_SIGNAL, cause, s);
-	r->parent_grace = DEFAULT_GRACE;
-	if ((s = getenv(ENV_GRACE)) != NULL &&
-	    duration_parse(s, &r->parent_grace, &cause) == -1)
-		errx(CTX_EXIT_FAILURE, "$%s: bad duration '%s': %s", ENV_GRACE,
-		    s, cause);
+	if ((s = getenv(ENV_SIGNAL)) != NULL)
+		r->parent_sig = opt_signal("$" ENV_SIGNAL, s);
+	r->parent_grace = r->grace;
+	if ((s = getenv(ENV_GRACE)) != NULL)
+		r->parent_grace = opt_duration("$" ENV_GRACE, s);
 }
 
 /* The node's values: the file's globals and section, then -e (SPEC §7). */
@@ -253,6 +261,8 @@ export_context(struct ctxrun *r, nsec_t deadline, int inherited)
 	setenv_or_unset(ENV_ID, r->id);
 	setenv_or_unset(ENV_NAME, r->name);
 	setenv_or_unset(ENV_PARENT, r->parent_id);
+	if (r->socket != NULL)
+		setenv_or_unset(ENV_SOCKET, r->socket);
 	if (deadline == NSEC_NONE) {
 		setenv_or_unset(ENV_DEADLINE, NULL);
 		setenv_or_unset(ENV_SIGNAL, NULL);
@@ -349,6 +359,178 @@ on_signal(const struct signalfd_siginfo *si, void *arg)
 	job_end(r->job, JOB_CANCELED, r->sig, r->grace);
 }
 
+/* The earlier of two points in time, NSEC_NONE meaning never. */
+static nsec_t
+earlier(nsec_t a, nsec_t b)
+{
+	return a < b ? a : b;
+}
+
+/*
+ * -d: the job goes on under a ctxrun in the background, in a session of its
+ * own, and this one prints the job's id once it has started, and exits 0;
+ * or, if nothing started, with the status the background ctxrun exits with.
+ * The job's stdin and stdout are /dev/null, so that $(ctxrun -d ...)
+ * returns at once.
+ */
+static void
+detach(struct ctxrun *r)
+{
+	char	id[ID_LEN];
+	pid_t	pid;
+	ssize_t	n;
+	int	p[2], status, fd;
+
+	if (pipe2(p, O_CLOEXEC) == -1)
+		err(CTX_EXIT_FAILURE, "pipe");
+	if ((pid = fork()) == -1)
+		err(CTX_EXIT_FAILURE, "fork");
+	if (pid == 0) {
+		close(p[0]);
+		r->detach = p[1];
+		if (setsid() == -1)
+			err(CTX_EXIT_FAILURE, "setsid");
+		if ((fd = open("/dev/null", O_RDWR | O_CLOEXEC)) == -1 ||
+		    dup2(fd, STDIN_FILENO) == -1 || dup2(fd, STDOUT_FILENO) == -1)
+			err(CTX_EXIT_FAILURE, "/dev/null");
+		close(fd);
+		return;
+	}
+	close(p[1]);
+	while ((n = read(p[0], id, sizeof id - 1)) == -1 && errno == EINTR)
+		;
+	if (n > 0) {
+		id[n] = '\0';
+		printf("%s\n", id);
+		exit(0);
+	}
+	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
+		;
+	exit(WIFEXITED(status) ? WEXITSTATUS(status) : CTX_EXIT_FAILURE);
+}
+
+/* The command line, for ctxctl to show. */
+static char *
+command_line(char **argv)
+{
+	char	*line = xstrdup(""), *next;
+
+	for (; *argv != NULL; argv++) {
+		xasprintf(&next, "%s%s%s", line, *line == '\0' ? "" : " ", *argv);
+		free(line);
+		line = next;
+	}
+	return line;
+}
+
+/*
+ * Registers the job with ctxd, starting it if need be. ctxd's answer may
+ * bring an earlier deadline and the values of ancestors. Without a daemon
+ * the job runs all the same, unless -p named a context only ctxd knows.
+ */
+static void
+join_tree(struct ctxrun *r, struct values *vs, nsec_t now,
+    const struct config *conf)
+{
+	struct ctxlink_req	 req;
+	struct ctxlink_rep	 rep;
+	char			*cause, *cmd;
+	int			 refused, ended;
+
+	if ((r->socket = client_socket_path(NULL, conf->socket, &cause)) == NULL)
+		errx(CTX_EXIT_FAILURE, "%s", cause);
+	memset(&req, 0, sizeof req);
+	req.name = r->name;
+	req.parent = r->parent;
+	if (req.parent == NULL && r->parent_id != NULL && *r->parent_id != 'x')
+		req.parent = r->parent_id;
+	/* One absolute deadline, so ctxd and the job agree on it. */
+	req.deadline = earlier(r->deadline, r->timeout == NSEC_NONE ?
+	    NSEC_NONE : now + r->timeout);
+	req.timeout = NSEC_NONE;
+	req.sig = r->sig;
+	req.grace = r->grace;
+	req.cmd = cmd = command_line(r->argv);
+	req.values = vs;
+	memset(&rep, 0, sizeof rep);
+	values_init(&rep.values);
+	r->link = ctxlink_open(r->socket, &req, &rep, &refused, &ended, &cause);
+	free(cmd);
+	if (r->link == NULL) {
+		if (ended != 0) {
+			say(r, "%s, not starting", cause);
+			exit(ended);
+		}
+		if (refused || r->parent != NULL)
+			errx(CTX_EXIT_FAILURE, "%s", cause);
+		say(r, "no daemon (%s): deadlines hold all the same", cause);
+		free(cause);
+		free(r->socket);
+		r->socket = NULL;
+		return;
+	}
+	snprintf(r->id, sizeof r->id, "%s", rep.id);
+	if (*rep.parent != '\0') {
+		snprintf(r->parent_buf, sizeof r->parent_buf, "%s", rep.parent);
+		r->parent_id = r->parent_buf;
+	}
+	if (rep.inherited && rep.deadline < r->parent_deadline) {
+		r->parent_deadline = rep.deadline;
+		r->parent_sig = rep.isig;
+		r->parent_grace = rep.igrace;
+	}
+	values_free(vs);
+	TAILQ_CONCAT(vs, &rep.values, entry);
+}
+
+/* What the tree says to the job through ctxd. */
+static void
+on_link(int what, int sig, nsec_t grace, void *arg)
+{
+	struct ctxrun	*r = arg;
+
+	switch (what) {
+	case CTXLINK_CANCELED:
+		say(r, "cancelled through ctxd");
+		job_end(r->job, JOB_CANCELED, sig, grace);
+		break;
+	case CTXLINK_DEADLINE:
+		say(r, "an ancestor's deadline exceeded (ctxd)");
+		job_end(r->job, JOB_DEADLINE, sig, grace);
+		break;
+	case CTXLINK_LOST:
+		say(r, "lost ctxd: deadlines hold all the same");
+		break;
+	}
+}
+
+/* How the job ended, in ctxctl's words. */
+static void
+end_report(const struct ctxrun *r, int status)
+{
+	char	*err;
+	int	 ws = job_status(r->job);
+
+	if (r->link == NULL)
+		return;
+	switch (job_cause(r->job)) {
+	case JOB_CANCELED:
+		err = xstrdup("canceled");
+		break;
+	case JOB_DEADLINE:
+		err = xstrdup("deadline exceeded");
+		break;
+	default:
+		if (WIFSIGNALED(ws))
+			xasprintf(&err, "killed by SIG%s",
+			    signal_name(WTERMSIG(ws)));
+		else
+			xasprintf(&err, "exited %d", WEXITSTATUS(ws));
+	}
+	ctxlink_close(r->link, err, status);
+	free(err);
+}
+
 /* ctxrun's exit status, as timeout(1)'s where they overlap (SPEC §3). */
 static int
 exit_status(const struct ctxrun *r)
@@ -370,13 +552,6 @@ exit_status(const struct ctxrun *r)
 	return WEXITSTATUS(status);
 }
 
-/* The earlier of two points in time, NSEC_NONE meaning never. */
-static nsec_t
-earlier(nsec_t a, nsec_t b)
-{
-	return a < b ? a : b;
-}
-
 int
 main(int argc, char **argv)
 {
@@ -388,35 +563,47 @@ main(int argc, char **argv)
 	struct values		 vs;
 	struct deadline		*dl = NULL;
 	struct sigfd		*sf;
+	struct config		 conf;
 	const char		*cause, *cg;
-	char			 cgname[ID_LEN + 8], ts[TIMESTAMP_LEN];
+	char			*ccause;
+	char			 cgname[ID_LEN + 32], ts[TIMESTAMP_LEN];
 	nsec_t			 now, own, deadline;
 	int			 status;
 
 	job_save_signals();
+	config_defaults(&conf);
+	if (config_load(&conf, NULL, &ccause) == -1)
+		errx(CTX_EXIT_FAILURE, "%s", ccause);
 	r.timeout = r.deadline = r.parent_deadline = NSEC_NONE;
-	r.grace = DEFAULT_GRACE;
+	r.grace = conf.grace;
 	r.sig = SIGTERM;
 	values_init(&r.values);
 	parse_options(&r, argc, argv);
 	read_parent(&r);
 	load_values(&r, &vs);
 
+	if (r.detach)
+		detach(&r);
+
 	/* SPEC §3: a context already over starts nothing. */
 	now = clock_real();
-	if (r.parent_deadline <= now) {
-		say(&r, "parent's deadline has passed, not starting");
-		return CTX_EXIT_DEADLINE;
-	}
-	if (r.deadline <= now) {
-		say(&r, "deadline has passed, not starting");
+	join_tree(&r, &vs, now, &conf);
+	if (r.parent_deadline <= now || r.deadline <= now) {
+		say(&r, "%sdeadline has passed, not starting",
+		    r.parent_deadline <= now ? "parent's " : "");
+		ctxlink_close(r.link, "deadline exceeded", CTX_EXIT_DEADLINE);
+		values_free(&vs);
+		values_free(&r.values);
+		free(r.socket);
+		config_free(&conf);
 		return CTX_EXIT_DEADLINE;
 	}
 	own = earlier(r.deadline,
 	    r.timeout == NSEC_NONE ? NSEC_NONE : now + r.timeout);
 	deadline = earlier(own, r.parent_deadline);
 
-	id_new_local(r.id, sizeof r.id);
+	if (r.link == NULL)
+		id_new_local(r.id, sizeof r.id);
 	export_context(&r, deadline, r.parent_deadline <= own);
 	if (values_export(&vs) == -1)
 		err(CTX_EXIT_FAILURE, "setenv");
@@ -430,7 +617,8 @@ main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);	/* the command gets it back */
 
 	cg = getenv(ENV_CGROUP);
-	snprintf(cgname, sizeof cgname, "ctx-%s", r.id);
+	/* Ids are unique per daemon only; with the pid, per machine. */
+	snprintf(cgname, sizeof cgname, "ctx-%d.%s", (int)getpid(), r.id);
 	jp.argv = r.argv;
 	jp.cgroup_name = cg != NULL && strcmp(cg, "0") == 0 ? NULL : cgname;
 	jp.sig = r.sig;
@@ -441,6 +629,13 @@ main(int argc, char **argv)
 		errx(CTX_EXIT_FAILURE, "%s: %s", cause, strerror(errno));
 	say(&r, "job %s: containment %s", r.id,
 	    job_has_cgroup(r.job) ? "cgroup" : "subreaper");
+	if (r.link != NULL && ctxlink_watch(r.link, r.base, on_link, &r) == -1)
+		errx(CTX_EXIT_FAILURE, "cannot watch the link to ctxd");
+	if (r.detach) {
+		/* Started: the ctxrun in the foreground may go. */
+		(void)write(r.detach, r.id, strlen(r.id));
+		close(r.detach);
+	}
 	if (deadline != NSEC_NONE) {
 		timestamp_format(deadline, ts, sizeof ts);
 		say(&r, "deadline %s (%s)", ts,
@@ -456,6 +651,7 @@ main(int argc, char **argv)
 
 	event_base_dispatch(r.base);
 	status = exit_status(&r);
+	end_report(&r, status);
 
 	deadline_free(dl);
 	job_free(r.job);
@@ -463,5 +659,7 @@ main(int argc, char **argv)
 	event_base_free(r.base);
 	values_free(&vs);
 	values_free(&r.values);
+	free(r.socket);
+	config_free(&conf);
 	return status;
 }

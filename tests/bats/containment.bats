@@ -279,6 +279,9 @@ case_verbose_count() {
 }
 
 case_fork_storm() {
+	# ctxd first, outside the pids cgroup: the ctxrun in it would start
+	# one there, and the cgroup would not be empty afterwards
+	"$CTXCTL" new -n keepalive >/dev/null
 	timer_start
 	run with_pids_cgroup 300 env --default-signal "$CTXRUN" -t 0.3s -k 0.2s sh -c '
 		trap "" TERM
@@ -308,6 +311,9 @@ case_fork_storm() {
 }
 
 case_respawner() {
+	# ctxd first, outside the pids cgroup: the ctxrun in it would start
+	# one there, and the cgroup would not be empty afterwards
+	"$CTXCTL" new -n keepalive >/dev/null
 	# keeps forking through the grace period: those are caught too
 	timer_start
 	run with_pids_cgroup 300 env --default-signal "$CTXRUN" -t 0.2s -k 0.3s sh -c '

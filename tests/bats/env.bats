@@ -23,17 +23,27 @@ refute_env() {
 	refute_line --regexp "^$1="
 }
 
-@test "env: CTX_ID is x and 16 lowercase hex digits" {
+@test "env: CTX_ID is a decimal id handed out by ctxd" {
 	run ctxrun env
 	assert_success
+	assert_line --regexp '^CTX_ID=[0-9]+$'
+}
+
+@test "env: without a reachable ctxd, CTX_ID is x and 16 hex digits and the job runs" {
+	# a ctxrun with no ctxd beside it or on PATH cannot start one
+	mkdir -p lone
+	cp "$CTXRUN" lone/ctxrun
+	run env PATH=/usr/bin:/bin lone/ctxrun -v -t 5s env
+	assert_success
 	assert_line --regexp '^CTX_ID=x[0-9a-f]{16}$'
+	[[ $output == *"no daemon"* ]] || fail "-v did not say there is no daemon"
 }
 
 @test "env: every job gets a new CTX_ID" {
 	run ctxrun sh -c 'echo $CTX_ID'
 	local a=$output
 	run ctxrun sh -c 'echo $CTX_ID'
-	[[ $a =~ ^x[0-9a-f]{16}$ ]] || fail "bad id $a"
+	[[ $a =~ ^[0-9]+$ ]] || fail "bad id $a"
 	assert_not_equal "$output" "$a"
 }
 
@@ -73,8 +83,8 @@ refute_env() {
 	local outer inner parent
 	read -r _ outer <<<"${lines[0]}"
 	read -r _ inner parent <<<"${lines[1]}"
-	[[ $outer =~ ^x[0-9a-f]{16}$ ]] || fail "bad outer id '$outer'"
-	[[ $inner =~ ^x[0-9a-f]{16}$ ]] || fail "bad inner id '$inner'"
+	[[ $outer =~ ^[0-9]+$ ]] || fail "bad outer id '$outer'"
+	[[ $inner =~ ^[0-9]+$ ]] || fail "bad inner id '$inner'"
 	assert_not_equal "$inner" "$outer"
 	assert_equal "$parent" "$outer"
 }

@@ -61,9 +61,85 @@ ctxrun_bg() {
 	CTX_BG_PID=$!
 }
 
+# --- ctxd and ctxctl ----------------------------------------------------------
+
+CTXCTL="$CTX_BIN/ctxctl"
+CTXD="$CTX_BIN/ctxd"
+export CTXCTL CTXD
+
+ctxctl() {
+	"$CTXCTL" "$@"
+}
+
+# python3 for the protocol-level tests; the system one if there is one (a
+# pyenv shim costs a quarter of a second per start).
+if [[ -x /usr/bin/python3 ]]; then
+	PYTHON=/usr/bin/python3
+else
+	PYTHON=python3
+fi
+
+# The default socket of this test (its own XDG_RUNTIME_DIR).
+ctx_sock() {
+	printf '%s\n' "$XDG_RUNTIME_DIR/ctx/ctxd.sock"
+}
+
+# daemon_pid [CTXCTL OPTIONS]: the pid `ctxctl daemon status` reports.
+daemon_pid() {
+	local out
+	out=$("$CTXCTL" "$@" daemon status) || return 1
+	[[ $out == *"pid: "* ]] || return 1
+	out=${out#*pid: }
+	printf '%s\n' "${out%%$'\n'*}"
+}
+
+# track_socket PATH: a socket other than the default one that a daemon of
+# this test may serve; the teardown stops that daemon too.
+track_socket() {
+	printf '%s\n' "$1" >>"$BATS_TEST_TMPDIR/.sockets"
+}
+
+# tagged_ctxd: sets CTXD_PIDS to the live processes named ctxd that carry
+# this test's tag (the daemons this test started, however it started them).
+tagged_ctxd() {
+	local pid comm
+	CTXD_PIDS=()
+	_find_tagged
+	for pid in "${LEAKED[@]}"; do
+		{ read -r comm <"/proc/$pid/comm"; } 2>/dev/null || continue
+		[[ $comm == ctxd ]] && pid_alive "$pid" && CTXD_PIDS+=("$pid")
+	done
+	return 0
+}
+
+# Stops the daemons this test started, before the leak detector runs (a
+# daemon inherits the tag): `ctxctl daemon stop` on each socket it may
+# serve, then by pid whatever is still alive.
+_ctxd_cleanup() {
+	local s pid
+	local -a socks=("$XDG_RUNTIME_DIR/ctx/ctxd.sock")
+	tagged_ctxd
+	((${#CTXD_PIDS[@]})) || return 0
+	[[ -f $BATS_TEST_TMPDIR/.sockets ]] &&
+		mapfile -t -O 1 socks <"$BATS_TEST_TMPDIR/.sockets"
+	for s in "${socks[@]}"; do
+		[[ -S $s && -x $CTXCTL ]] || continue
+		env -u CTX_SOCKET timeout 5 "$CTXCTL" -S "$s" daemon stop \
+			>/dev/null 2>&1
+	done
+	for pid in "${CTXD_PIDS[@]}"; do
+		wait_gone "$pid" 0.5 && continue
+		kill -TERM "$pid" 2>/dev/null
+		wait_gone "$pid" 1 && continue
+		kill -KILL "$pid" 2>/dev/null
+		wait_gone "$pid" 2
+	done
+	return 0
+}
+
 ctx_setup() {
 	unset CTX_ID CTX_NAME CTX_PARENT CTX_DEADLINE CTX_SIGNAL CTX_GRACE \
-		CTX_SOCKET CTX_CGROUP
+		CTX_SOCKET CTX_CGROUP CTXD_CONFIG
 	export CTX_TEST_TAG="$BATS_TEST_TMPDIR"
 	export HOME="$BATS_TEST_TMPDIR/home"
 	export XDG_RUNTIME_DIR="$BATS_TEST_TMPDIR/run"
@@ -126,6 +202,7 @@ _cgroups_cleanup() {
 
 ctx_teardown() {
 	local rc=0 pid cmd report=""
+	_ctxd_cleanup
 	_find_tagged
 	if ((${#LEAKED[@]})); then
 		for pid in "${LEAKED[@]}"; do
@@ -439,4 +516,19 @@ with_pids_cgroup() {
 # ini FILE: write stdin to FILE.
 ini() {
 	cat >"$1"
+}
+
+# check_err PROG STATUS [TEXT]: the last `run --separate-stderr` failed with
+# STATUS, with exactly one line "PROG: ..." on stderr (containing TEXT if
+# given) and nothing on stdout.
+check_err() {
+	assert_failure "$2"
+	[ "${#stderr_lines[@]}" -eq 1 ] ||
+		fail "expected exactly one line on stderr, got ${#stderr_lines[@]}: $stderr"
+	[[ ${stderr_lines[0]} == "$1: "* ]] ||
+		fail "stderr line does not start with '$1: ': $stderr"
+	[ -z "$output" ] || fail "stdout not empty: $output"
+	if [[ -n ${3:-} ]]; then
+		[[ $stderr == *"$3"* ]] || fail "stderr does not contain '$3': $stderr"
+	fi
 }

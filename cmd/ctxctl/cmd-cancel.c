@@ -1,0 +1,44 @@
+/*
+ * cmd-cancel.c: cancel [-k GRACE] [-s SIG] CTX...: cancel each subtree.
+ */
+#include <err.h>
+#include <unistd.h>
+
+#include "ctxctl.h"
+
+static int
+cmd_cancel_exec(struct ctl *c, int argc, char **argv)
+{
+	struct msgout	*mo;
+	nsec_t		 grace = -1;
+	int		 ch, sig = 0;
+
+	while ((ch = getopt(argc, argv, "+k:s:")) != -1) {
+		switch (ch) {
+		case 'k':
+			grace = ctl_duration("-k", optarg);
+			break;
+		case 's':
+			sig = ctl_signal("-s", optarg);
+			break;
+		default:
+			ctl_usage(&cmd_cancel_entry);
+		}
+	}
+	if (optind == argc)
+		ctl_usage(&cmd_cancel_entry);
+	if (ctl_connect(c, 0) == -1)
+		errx(1, "no context '%s'", argv[optind]);
+	mo = msgout_new(MSG_CANCEL);
+	ctl_add_ctxs(mo, argc - optind, argv + optind);
+	if (sig != 0)
+		msgout_adds(mo, "signal", signal_name(sig));
+	if (grace >= 0)
+		msgout_add(mo, "grace", "%lld", (long long)grace);
+	ctl_ok(c, mo);
+	return 0;
+}
+
+const struct cmd_entry cmd_cancel_entry = {
+	"cancel", NULL, "[-k grace] [-s signal] ctx ...", cmd_cancel_exec
+};

@@ -1,0 +1,58 @@
+/*
+ * cmd-env.c: env CTX: the context's effective values as export lines, for
+ * eval in a shell.
+ */
+#include <err.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ctxctl.h"
+
+/* Writes s in single quotes, each ' as '\''. */
+static void
+shell_quote(const char *s)
+{
+	putchar('\'');
+	for (; *s != '\0'; s++) {
+		if (*s == '\'')
+			fputs("'\\''", stdout);
+		else
+			putchar(*s);
+	}
+	putchar('\'');
+}
+
+static int
+cmd_env_exec(struct ctl *c, int argc, char **argv)
+{
+	struct nodes	 ns = { 0 };
+	struct msgout	*mo;
+	const char	*kv, *eq;
+	size_t		 i;
+
+	if (argc != 2)
+		ctl_usage(&cmd_env_entry);
+	if (ctl_connect(c, 0) == -1)
+		errx(1, "no context '%s'", argv[1]);
+	mo = msgout_new(MSG_ENV);
+	msgout_adds(mo, "ctx", argv[1]);
+	ctl_nodes(c, mo, &ns);
+	if (ns.n > 1)
+		errx(CTX_EXIT_FAILURE, "'%s' names %zu contexts: give an id",
+		    argv[1], ns.n);
+	for (i = 0; ns.n > 0 && i < ns.v[0].n; i++) {
+		if (strcmp(ns.v[0].fields[i].key, "v") != 0)
+			continue;
+		kv = ns.v[0].fields[i].val;
+		eq = strchr(kv, '=');
+		printf("export %.*s=", (int)(eq - kv), kv);
+		shell_quote(eq + 1);
+		putchar('\n');
+	}
+	ctl_nodes_free(&ns);
+	return 0;
+}
+
+const struct cmd_entry cmd_env_entry = {
+	"env", NULL, "ctx", cmd_env_exec
+};

@@ -1,0 +1,353 @@
+/*
+ * ctxctl: inspect and steer the tree of contexts kept by ctxd.
+ */
+#include <err.h>
+#include <event2/buffer.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ctxctl.h"
+
+static const struct cmd_entry *const cmds[] = {
+	&cmd_cancel_entry,
+	&cmd_daemon_entry,
+	&cmd_env_entry,
+	&cmd_ls_entry,
+	&cmd_new_entry,
+	&cmd_status_entry,
+	&cmd_wait_entry,
+};
+
+static void __attribute__((noreturn))
+usage(FILE *f, int status)
+{
+	size_t	i;
+
+	fprintf(f, "usage: ctxctl [-hV] [-S socket] [--json] command [arg ...]\n");
+	for (i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
+		fprintf(f, "       ctxctl %s %s\n", cmds[i]->name, cmds[i]->usage);
+	exit(status);
+}
+
+void
+ctl_usage(const struct cmd_entry *ce)
+{
+	errx(CTX_EXIT_FAILURE, "usage: ctxctl %s %s", ce->name, ce->usage);
+}
+
+/*
+ * Connects to ctxd, starting it if autostart is set. Without autostart and
+ * without a daemon, returns -1: there are no contexts.
+ */
+int
+ctl_connect(struct ctl *c, int autostart)
+{
+	struct config	 conf;
+	char		*path, *cause;
+
+	config_defaults(&conf);
+	if (config_load(&conf, NULL, &cause) == -1)
+		errx(CTX_EXIT_FAILURE, "%s", cause);
+	path = client_socket_path(c->socket, conf.socket, &cause);
+	config_free(&conf);
+	if (path == NULL)
+		errx(CTX_EXIT_FAILURE, "%s", cause);
+	c->fd = client_connect(path, autostart, &cause);
+	free(path);
+	if (c->fd == -1 && autostart)
+		errx(CTX_EXIT_FAILURE, "cannot reach ctxd: %s", cause);
+	if (c->fd == -1)
+		free(cause);
+	return c->fd;
+}
+
+/*
+ * Sends a request and collects the MSG_NODE replies up to MSG_END (or the
+ * single MSG_NODE some requests get). A MSG_FAIL ends ctxctl: status 1 if a
+ * context was not found, else 125.
+ */
+int
+ctl_nodes(struct ctl *c, struct msgout *mo, struct nodes *out)
+{
+	struct evbuffer	*in;
+	const char	*cause;
+	struct msg	 m;
+	int		 single, r;
+
+	/* mo NULL: the request went already. */
+	single = mo != NULL && (mo->type == MSG_NEW || mo->type == MSG_DAEMON);
+	if (mo != NULL && mo->len - sizeof(struct proto_hdr) > PROTO_MAX)
+		errx(CTX_EXIT_FAILURE, "request too large (over %d bytes)",
+		    PROTO_MAX);
+	if (mo != NULL && msgout_write(mo, c->fd) == -1)
+		errx(CTX_EXIT_FAILURE, "cannot write to ctxd");
+	if ((in = evbuffer_new()) == NULL)
+		errx(CTX_EXIT_FAILURE, "out of memory");
+	for (;;) {
+		/* Large listings: read in big gulps, not a message a time. */
+		while ((r = msg_frame(in, &m, &cause)) == 0) {
+			if (evbuffer_read(in, c->fd, 256 * 1024) <= 0)
+				errx(CTX_EXIT_FAILURE, "ctxd: connection closed");
+		}
+		if (r == -1)
+			errx(CTX_EXIT_FAILURE, "ctxd: %s", cause);
+		if (m.type == MSG_FAIL) {
+			warnx("%s", msg_get(&m, "error"));
+			r = msg_get(&m, "notfound") != NULL ? 1 :
+			    CTX_EXIT_FAILURE;
+			msg_free(&m);
+			evbuffer_free(in);
+			exit(r);
+		}
+		if (m.type != MSG_NODE) {
+			msg_free(&m);
+			break;
+		}
+		if (out->n == out->cap) {
+			out->cap = out->cap == 0 ? 64 : out->cap * 2;
+			out->v = xreallocarray(out->v, out->cap, sizeof *out->v);
+		}
+		out->v[out->n++] = m;
+		if (single)
+			break;
+	}
+	evbuffer_free(in);
+	return 0;
+}
+
+/*
+ * Sends a request answered by MSG_OK. A MSG_FAIL ends ctxctl as in
+ * ctl_nodes().
+ */
+void
+ctl_ok(struct ctl *c, struct msgout *mo)
+{
+	const char	*cause;
+	struct msg	 m;
+	int		 status;
+
+	if (client_request(c->fd, mo, &m, &cause) == -1)
+		errx(CTX_EXIT_FAILURE, "ctxd: %s", cause);
+	if (m.type == MSG_FAIL) {
+		warnx("%s", msg_get(&m, "error"));
+		status = msg_get(&m, "notfound") != NULL ? 1 : CTX_EXIT_FAILURE;
+		msg_free(&m);
+		exit(status);
+	}
+	msg_free(&m);
+}
+
+void
+ctl_nodes_free(struct nodes *ns)
+{
+	size_t	i;
+
+	for (i = 0; i < ns->n; i++)
+		msg_free(&ns->v[i]);
+	free(ns->v);
+}
+
+/* The duration an option gives; bad input ends ctxctl. */
+nsec_t
+ctl_duration(const char *opt, const char *arg)
+{
+	nsec_t	ns;
+	char	*cause;
+
+	if (option_duration(opt, arg, &ns, &cause) == -1)
+		errx(CTX_EXIT_FAILURE, "%s", cause);
+	return ns;
+}
+
+nsec_t
+ctl_time(const char *opt, const char *arg)
+{
+	nsec_t	t;
+	char	*cause;
+
+	if (option_time(opt, arg, &t, &cause) == -1)
+		errx(CTX_EXIT_FAILURE, "%s", cause);
+	return t;
+}
+
+int
+ctl_signal(const char *opt, const char *arg)
+{
+	char	*cause;
+	int	 sig;
+
+	if (option_signal(opt, arg, &sig, &cause) == -1)
+		errx(CTX_EXIT_FAILURE, "%s", cause);
+	return sig;
+}
+
+/* Adds a "ctx" field for each argument. */
+void
+ctl_add_ctxs(struct msgout *mo, int argc, char **argv)
+{
+	int	i;
+
+	for (i = 0; i < argc; i++)
+		msgout_adds(mo, "ctx", argv[i]);
+}
+
+/* The time a running context has left ("1h2m3s", "59.6s"), "-" for none. */
+void
+ctl_left(const struct msg *m, char *buf, size_t len)
+{
+	nsec_t	deadline = msg_num(m, "deadline", NSEC_NONE), left;
+
+	if (deadline == NSEC_NONE ||
+	    strcmp(msg_get(m, "state"), "running") != 0) {
+		snprintf(buf, len, "-");
+		return;
+	}
+	left = deadline - clock_real();
+	if (left < 0)
+		left = 0;
+	if (left < 60 * NSEC_PER_SEC) {
+		/* Short: to the tenth of a second, "59.6s". */
+		left -= left % (NSEC_PER_SEC / 10);
+		duration_format(left, buf, len);
+		return;
+	}
+	/* Long: as Go prints durations, to the second, "1h2m3s". */
+	left /= NSEC_PER_SEC;
+	if (left >= 3600)
+		snprintf(buf, len, "%lldh%lldm%llds", (long long)(left / 3600),
+		    (long long)(left % 3600 / 60), (long long)(left % 60));
+	else
+		snprintf(buf, len, "%lldm%llds", (long long)(left / 60),
+		    (long long)(left % 60));
+}
+
+/* Writes s as a JSON string. */
+void
+json_string(const char *s)
+{
+	putchar('"');
+	for (; *s != '\0'; s++) {
+		if (*s == '"' || *s == '\\')
+			printf("\\%c", *s);
+		else if ((unsigned char)*s < 0x20)
+			printf("\\u%04x", (unsigned char)*s);
+		else
+			putchar(*s);
+	}
+	putchar('"');
+}
+
+static void
+json_field_str(const struct msg *m, const char *key, const char *name)
+{
+	const char	*v = msg_get(m, key);
+
+	if (v == NULL)
+		return;
+	printf(",\"%s\":", name);
+	json_string(v);
+}
+
+/* Writes a context as a JSON object, left open if open is set. */
+void
+json_node(const struct msg *m, int open)
+{
+	char	ts[TIMESTAMP_LEN];
+	nsec_t	deadline = msg_num(m, "deadline", NSEC_NONE);
+	size_t	i;
+	int	first = 1;
+
+	printf("{\"id\":%s", msg_get(m, "id"));
+	json_field_str(m, "name", "name");
+	if (msg_get(m, "parent") != NULL)
+		printf(",\"parent\":%s", msg_get(m, "parent"));
+	json_field_str(m, "state", "state");
+	json_field_str(m, "err", "err");
+	if (msg_get(m, "status") != NULL)
+		printf(",\"status\":%s", msg_get(m, "status"));
+	if (deadline != NSEC_NONE) {
+		timestamp_format(deadline, ts, sizeof ts);
+		printf(",\"deadline\":\"%s\"", ts);
+		if (strcmp(msg_get(m, "state"), "running") == 0)
+			printf(",\"left_ms\":%lld", (long long)((deadline -
+			    clock_real()) / NSEC_PER_MSEC));
+	}
+	if (msg_get(m, "pid") != NULL)
+		printf(",\"pid\":%s", msg_get(m, "pid"));
+	json_field_str(m, "cmd", "command");
+	for (i = 0; i < m->n; i++) {
+		if (strcmp(m->fields[i].key, "pids") != 0)
+			continue;
+		printf("%s%s", first ? ",\"pids\":[" : ",", m->fields[i].val);
+		first = 0;
+	}
+	if (!first)
+		putchar(']');
+	first = 1;
+	for (i = 0; i < m->n; i++) {
+		if (strcmp(m->fields[i].key, "v") != 0)
+			continue;
+		const char *eq = strchr(m->fields[i].val, '=');
+		printf("%s\"%.*s\":", first ? ",\"values\":{" : ",",
+		    (int)(eq - m->fields[i].val), m->fields[i].val);
+		json_string(eq + 1);
+		first = 0;
+	}
+	if (!first)
+		putchar('}');
+	if (!open)
+		putchar('}');
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "help",	no_argument,		NULL, 'h' },
+		{ "json",	no_argument,		NULL, 'j' },
+		{ "socket",	required_argument,	NULL, 'S' },
+		{ "version",	no_argument,		NULL, 'V' },
+		{ NULL,		0,			NULL, 0 }
+	};
+	struct ctl	c = { NULL, 0, -1 };
+	size_t		i;
+	int		ch;
+
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "+:hS:V", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'h':
+			usage(stdout, 0);
+		case 'j':
+			c.json = 1;
+			break;
+		case 'S':
+			c.socket = optarg;
+			break;
+		case 'V':
+			printf("ctxctl %s\n", CTX_VERSION);
+			return 0;
+		case ':':
+			errx(CTX_EXIT_FAILURE, "option '%s' needs an argument",
+			    argv[optind - 1]);
+		default:
+			errx(CTX_EXIT_FAILURE, "unknown option '%s'",
+			    argv[optind - 1]);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc == 0)
+		errx(CTX_EXIT_FAILURE, "missing command (see ctxctl -h)");
+	for (i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
+		if (strcmp(argv[0], cmds[i]->name) == 0 ||
+		    (cmds[i]->alias != NULL &&
+		    strcmp(argv[0], cmds[i]->alias) == 0)) {
+			optind = 1;
+			return cmds[i]->exec(&c, argc, argv);
+		}
+	}
+	errx(CTX_EXIT_FAILURE, "unknown command '%s'", argv[0]);
+}

@@ -1,0 +1,53 @@
+/*
+ * ctxctl.h: the commands of ctxctl, one file each (cmd-*.c), and what they
+ * share (ctxctl.c).
+ */
+#ifndef CTXCTL_H
+#define CTXCTL_H
+
+#include "ctx.h"
+#include "proto.h"
+
+struct ctl {
+	const char	*socket;	/* -S */
+	int		 json;		/* --json */
+	int		 fd;		/* to ctxd; -1 before ctl_connect() */
+};
+
+struct cmd_entry {
+	const char	*name;
+	const char	*alias;
+	const char	*usage;
+	int		(*exec)(struct ctl *, int, char **);
+};
+
+/* A list of MSG_NODE replies. */
+struct nodes {
+	struct msg	*v;
+	size_t		 n;
+	size_t		 cap;
+};
+
+extern const struct cmd_entry cmd_cancel_entry;
+extern const struct cmd_entry cmd_daemon_entry;
+extern const struct cmd_entry cmd_env_entry;
+extern const struct cmd_entry cmd_ls_entry;
+extern const struct cmd_entry cmd_new_entry;
+extern const struct cmd_entry cmd_status_entry;
+extern const struct cmd_entry cmd_wait_entry;
+
+/* ctxctl.c */
+void __attribute__((noreturn)) ctl_usage(const struct cmd_entry *);
+int		 ctl_connect(struct ctl *, int);
+int		 ctl_nodes(struct ctl *, struct msgout *, struct nodes *);
+void		 ctl_ok(struct ctl *, struct msgout *);
+void		 ctl_nodes_free(struct nodes *);
+nsec_t		 ctl_duration(const char *, const char *);
+nsec_t		 ctl_time(const char *, const char *);
+int		 ctl_signal(const char *, const char *);
+void		 ctl_add_ctxs(struct msgout *, int, char **);
+void		 ctl_left(const struct msg *, char *, size_t);
+void		 json_string(const char *);
+void		 json_node(const struct msg *, int);
+
+#endif

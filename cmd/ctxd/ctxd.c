@@ -1,0 +1,152 @@
+/*
+ * ctxd: the per-user daemon that keeps the tree of contexts. Clients start
+ * it when they need it; it exits by itself when idle.
+ */
+#include <err.h>
+#include <errno.h>
+#include <event2/event.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ctx.h"
+
+static void __attribute__((noreturn))
+usage(void)
+{
+	fprintf(stderr, "usage: ctxd [-f] [-c file] [-S socket]\n");
+	exit(CTX_EXIT_FAILURE);
+}
+
+/*
+ * Leaves the caller: a session of its own, no terminal, / as cwd. Unless a
+ * starting client gave us its readiness pipe, the caller waits on one of
+ * ours, so that ctxd started by hand exits 0 only once it listens.
+ */
+static void
+detach(int *ready)
+{
+	char	byte;
+	int	fd, p[2] = { -1, -1 };
+
+	if (*ready == -1 && pipe2(p, O_CLOEXEC) == -1)
+		err(CTX_EXIT_FAILURE, "pipe");
+	switch (fork()) {
+	case -1:
+		err(CTX_EXIT_FAILURE, "fork");
+	case 0:
+		if (p[0] != -1) {
+			close(p[0]);
+			*ready = p[1];
+		}
+		break;
+	default:
+		if (p[0] == -1)
+			_exit(0);
+		close(p[1]);
+		_exit(read(p[0], &byte, 1) == 1 ? 0 : CTX_EXIT_FAILURE);
+	}
+	if (setsid() == -1)
+		err(CTX_EXIT_FAILURE, "setsid");
+	if (chdir("/") == -1)
+		err(CTX_EXIT_FAILURE, "chdir");
+	if ((fd = open("/dev/null", O_RDWR)) != -1) {
+		dup2(fd, STDIN_FILENO);
+		dup2(fd, STDOUT_FILENO);
+		dup2(fd, STDERR_FILENO);
+		if (fd > STDERR_FILENO)
+			close(fd);
+	}
+}
+
+static void
+on_signal(evutil_socket_t sig, short events, void *arg)
+{
+	(void)events;
+	log_info("got SIG%s: exiting", signal_name((int)sig));
+	event_base_loopexit(arg, NULL);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct config		 conf;
+	struct event_base	*base;
+	struct event		*ev_term, *ev_int;
+	FILE			*logf = NULL;
+	const char		*file = NULL, *socket = NULL;
+	char			*cause, *path, *end;
+	int			 ch, fd, foreground = 0, ready = -1;
+
+	while ((ch = getopt(argc, argv, "c:fR:S:")) != -1) {
+		switch (ch) {
+		case 'c':
+			file = optarg;
+			break;
+		case 'f':
+			foreground = 1;
+			break;
+		case 'R':
+			/* Set by the client that starts us: our readiness pipe. */
+			ready = (int)strtol(optarg, &end, 10);
+			if (*optarg == '\0' || *end != '\0' || ready < 3)
+				errx(CTX_EXIT_FAILURE, "-R %s: bad fd", optarg);
+			break;
+		case 'S':
+			socket = optarg;
+			break;
+		default:
+			usage();
+		}
+	}
+	if (optind != argc)
+		usage();
+
+	config_defaults(&conf);
+	if (config_load(&conf, file, &cause) == -1)
+		errx(CTX_EXIT_FAILURE, "%s", cause);
+	if ((path = client_socket_path(socket, conf.socket, &cause)) == NULL)
+		errx(CTX_EXIT_FAILURE, "%s", cause);
+	if (!foreground && conf.log_file != NULL &&
+	    (logf = fopen(conf.log_file, "ae")) == NULL)
+		err(CTX_EXIT_FAILURE, "log_file %s", conf.log_file);
+	if (logf != NULL)
+		fclose(logf);
+
+	if ((fd = client_connect_once(path)) != -1)
+		errx(CTX_EXIT_FAILURE, "%s: a daemon is running there already",
+		    path);
+	if (!foreground)
+		detach(&ready);
+	log_open("ctxd", conf.log_level,
+	    foreground ? "-" : conf.log_file);
+	if ((base = event_base_new()) == NULL)
+		fatalx("cannot start the event loop");
+	if (server_listen(base, &conf, path, &cause) == -1)
+		fatalx("%s", cause);
+	ev_term = evsignal_new(base, SIGTERM, on_signal, base);
+	ev_int = evsignal_new(base, SIGINT, on_signal, base);
+	if (ev_term == NULL || ev_int == NULL ||
+	    evsignal_add(ev_term, NULL) == -1 || evsignal_add(ev_int, NULL) == -1)
+		fatalx("cannot catch signals");
+	log_info("listening on %s", path);
+
+	/* The client that started us may connect now. */
+	if (ready != -1) {
+		if (write(ready, "1", 1) != 1)
+			log_warnx("readiness pipe: %s", strerror(errno));
+		close(ready);
+	}
+
+	event_base_dispatch(base);
+	server_close();
+	event_free(ev_term);
+	event_free(ev_int);
+	event_base_free(base);
+	config_free(&conf);
+	free(path);
+	return 0;
+}

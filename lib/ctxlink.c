@@ -1,0 +1,181 @@
+/*
+ * ctxlink.c: a ctxrun's link to ctxd. The job registers as a node before
+ * anything is started, learns its id, its effective deadline and the values
+ * of its ancestors, then listens for a cancel from the tree, and says how
+ * the job ended. The link is a convenience: a deadline never depends on it,
+ * and when ctxd goes away the job runs on under its own timers.
+ */
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ctx.h"
+#include "proto.h"
+
+struct ctxlink {
+	int			 fd;
+	struct bufferevent	*bev;
+	ctxlink_cb		*cb;
+	void			*arg;
+};
+
+static void
+link_fill(struct msgout *mo, const struct ctxlink_req *req)
+{
+	const struct value	*v;
+
+	if (req->name != NULL)
+		msgout_adds(mo, "name", req->name);
+	if (req->parent != NULL)
+		msgout_adds(mo, "parent", req->parent);
+	if (req->deadline != NSEC_NONE)
+		msgout_add(mo, "deadline", "%lld", (long long)req->deadline);
+	if (req->timeout != NSEC_NONE)
+		msgout_add(mo, "timeout", "%lld", (long long)req->timeout);
+	msgout_adds(mo, "signal", signal_name(req->sig));
+	msgout_add(mo, "grace", "%lld", (long long)req->grace);
+	msgout_add(mo, "pid", "%d", (int)getpid());
+	msgout_adds(mo, "cmd", req->cmd);
+	TAILQ_FOREACH(v, req->values, entry)
+		msgout_add(mo, "v", "%s=%s", v->key, v->val);
+}
+
+/* Takes what ctxd says of the new node into rep. */
+static void
+link_reply(const struct msg *m, struct ctxlink_rep *rep)
+{
+	const char	*s, *cause;
+	size_t		 i;
+
+	snprintf(rep->id, sizeof rep->id, "%s", msg_get(m, "id"));
+	s = msg_get(m, "parent");
+	snprintf(rep->parent, sizeof rep->parent, "%s", s != NULL ? s : "");
+	rep->deadline = msg_num(m, "deadline", NSEC_NONE);
+	rep->inherited = msg_get(m, "isig") != NULL;
+	if (rep->inherited) {
+		if (signal_parse(msg_get(m, "isig"), &rep->isig, &cause) == -1)
+			rep->isig = SIGTERM;
+		rep->igrace = msg_num(m, "igrace", 10 * NSEC_PER_SEC);
+	}
+	for (i = 0; i < m->n; i++) {
+		s = m->fields[i].val;
+		if (strcmp(m->fields[i].key, "v") == 0)
+			(void)values_set_pair(&rep->values, s, &cause);
+	}
+}
+
+/*
+ * Registers a job with ctxd at path, starting ctxd if needed. Returns the
+ * link, or NULL: with *refused set if ctxd said no (*cause says why, and
+ * *ended the exit status if the parent has ended), else there is no daemon.
+ */
+struct ctxlink *
+ctxlink_open(const char *path, const struct ctxlink_req *req,
+    struct ctxlink_rep *rep, int *refused, int *ended, char **cause)
+{
+	struct ctxlink	*l;
+	struct msgout	*mo;
+	struct msg	 m;
+	const char	*why;
+	int		 fd;
+
+	*refused = *ended = 0;
+	if ((fd = client_connect(path, 1, cause)) == -1)
+		return NULL;
+	mo = msgout_new(MSG_NEW);
+	link_fill(mo, req);
+	if (client_request(fd, mo, &m, &why) == -1) {
+		xasprintf(cause, "ctxd: %s", why);
+		close(fd);
+		return NULL;
+	}
+	if (m.type != MSG_NODE) {
+		*refused = 1;
+		*ended = (int)msg_num(&m, "ended", 0);
+		xasprintf(cause, "%s", m.type == MSG_FAIL ?
+		    msg_get(&m, "error") : "unexpected reply from ctxd");
+		msg_free(&m);
+		close(fd);
+		return NULL;
+	}
+	link_reply(&m, rep);
+	msg_free(&m);
+	l = xcalloc(1, sizeof *l);
+	l->fd = fd;
+	return l;
+}
+
+static void
+link_read(struct bufferevent *bev, void *arg)
+{
+	struct ctxlink	*l = arg;
+	struct msg	 m;
+	const char	*cause, *s;
+	int		 sig = SIGTERM;
+
+	while (msg_frame(bufferevent_get_input(bev), &m, &cause) == 1) {
+		if (m.type == MSG_CANCELED) {
+			if ((s = msg_get(&m, "signal")) != NULL)
+				(void)signal_parse(s, &sig, &cause);
+			s = msg_get(&m, "err");
+			l->cb(s != NULL && strcmp(s, "deadline exceeded") == 0 ?
+			    CTXLINK_DEADLINE : CTXLINK_CANCELED, sig,
+			    msg_num(&m, "grace", 0), l->arg);
+		}
+		msg_free(&m);
+	}
+}
+
+static void
+link_event(struct bufferevent *bev, short what, void *arg)
+{
+	struct ctxlink	*l = arg;
+
+	(void)bev;
+	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR)) {
+		bufferevent_free(l->bev);
+		l->bev = NULL;
+		l->fd = -1;
+		l->cb(CTXLINK_LOST, 0, 0, l->arg);
+	}
+}
+
+/* Listens on the loop for what the tree says to the job. */
+int
+ctxlink_watch(struct ctxlink *l, struct event_base *base, ctxlink_cb *cb,
+    void *arg)
+{
+	l->cb = cb;
+	l->arg = arg;
+	l->bev = bufferevent_socket_new(base, l->fd, 0);
+	if (l->bev == NULL)
+		return -1;
+	bufferevent_setcb(l->bev, link_read, NULL, link_event, l);
+	return bufferevent_enable(l->bev, EV_READ);
+}
+
+/* Says how the job ended, and closes the link. */
+void
+ctxlink_close(struct ctxlink *l, const char *err, int status)
+{
+	struct msgout	*mo;
+
+	if (l == NULL)
+		return;
+	if (l->bev != NULL)
+		bufferevent_free(l->bev);
+	if (l->fd != -1 && err != NULL) {
+		mo = msgout_new(MSG_EXIT);
+		msgout_adds(mo, "err", err);
+		msgout_add(mo, "status", "%d", status);
+		(void)msgout_write(mo, l->fd);
+	}
+	if (l->fd != -1)
+		close(l->fd);
+	free(l);
+}

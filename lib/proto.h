@@ -1,0 +1,54 @@
+/*
+ * proto.h: the protocol between ctxd and its clients (ctxrun, ctxctl).
+ *
+ * Every message is a header and a payload of at most PROTO_MAX bytes. The
+ * payload is a list of fields, each "key=value" ended by a NUL; a key may
+ * repeat (one "v" field per value, "KEY=VALUE"). Unknown keys are ignored,
+ * so fields can be added without a new version. A peer that sends another
+ * version, a length over PROTO_MAX or a malformed payload is dropped.
+ *
+ * Requests go from a client to ctxd, one at a time; each is answered by
+ * MSG_OK, MSG_FAIL, or MSG_NODE messages closed by MSG_END. Notices go from
+ * ctxd to the ctxrun of a job at any time.
+ */
+#ifndef PROTO_H
+#define PROTO_H
+
+#include <stdint.h>
+
+#define PROTO_VERSION	1
+#define PROTO_MAX	(64 * 1024)	/* payload bytes */
+#define PROTO_FIELDS	4096		/* fields in one message */
+
+struct proto_hdr {
+	uint16_t	version;
+	uint16_t	type;
+	uint32_t	len;		/* payload bytes that follow */
+};
+
+enum msg_type {
+	/* Requests, client to ctxd: 100-199. */
+	MSG_NEW = 100,	/* name parent deadline(ns) timeout(ns) signal grace(ns)
+			   pid cmd v...: make a context; a pid makes it a job
+			   bound to this connection. MSG_NODE, or MSG_FAIL */
+	MSG_LIST,	/* [ctx]: MSG_NODE for each node, parents first; MSG_END */
+	MSG_STATUS,	/* ctx: MSG_NODE with values for each match; MSG_END */
+	MSG_CANCEL,	/* ctx... [signal grace]: MSG_OK count, or MSG_FAIL */
+	MSG_WAIT,	/* ctx...: MSG_NODE for each once all are done; MSG_END */
+	MSG_ENV,	/* ctx: MSG_NODE with the effective values */
+	MSG_EXIT,	/* err status: the job of this connection has ended */
+	MSG_DAEMON,	/* MSG_NODE: pid uptime contexts socket */
+	MSG_STOP,	/* MSG_OK; then ctxd exits */
+
+	/* Replies, ctxd to client: 200-299. */
+	MSG_OK = 200,	/* [count] */
+	MSG_FAIL,	/* error [notfound]: the request failed, and why */
+	MSG_NODE,	/* id name parent state err deadline pid cmd created
+			   signal grace [pids] [v...] */
+	MSG_END,	/* closes a list of MSG_NODE */
+
+	/* Notices, ctxd to a job's ctxrun: 300-399. */
+	MSG_CANCELED = 300, /* signal grace err: end the job */
+};
+
+#endif
