@@ -77,7 +77,7 @@ check: lint-man
 	$(MAKE) O=build/san SAN=1 check-build check-run
 
 # The benchmark at a tiny size, so that it cannot rot.
-bench-smoke: all $(O)/ctxbench
+bench-smoke: all $(BENCH_PROGS)
 	BENCH_SIZE=smoke tests/bench/run $(abspath $(O))
 
 MANS	:= $(wildcard man/*.[1-8])
@@ -86,8 +86,11 @@ lint-man:
 		echo "mandoc missing: run 'make deps'" >&2; exit 1; fi
 	$(if $(MANS),mandoc -Tlint -Wwarning $(MANS))
 
+# python3 speaks raw bytes to the daemon in tests; clang and its runtime
+# build the fuzz targets; tini and dumb-init are what the benchmark compares.
 DEB_PKGS := build-essential pkg-config libevent-dev libinih-dev bats \
-	    bats-assert bats-support mandoc util-linux procps
+	    bats-assert bats-support mandoc util-linux procps python3 \
+	    clang libclang-rt-14-dev tini dumb-init
 deps:
 	@if [ "$$(id -u)" -ne 0 ]; then \
 		echo "as root, run: apt-get install -y $(DEB_PKGS)" >&2; exit 1; fi
@@ -110,11 +113,13 @@ demo: all
 	echo "ctxrun exited $$s (124: deadline exceeded); pid $$p is gone"; \
 	test $$s -eq 124
 
-$(O)/ctxbench: $(O)/tests/bench/ctxbench.o $(LIB)
+# Benchmark programs: one per tests/bench/*.c, linked with the library.
+BENCH_PROGS := $(patsubst tests/bench/%.c,$(O)/%,$(wildcard tests/bench/*.c))
+$(BENCH_PROGS): $(O)/%: $(O)/tests/bench/%.o $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # Benchmarks, not tests: a table of figures. BENCH_SIZE=smoke for a quick run.
-bench: all $(O)/ctxbench
+bench: all $(BENCH_PROGS)
 	tests/bench/run $(abspath $(O))
 
 install: all
