@@ -6,10 +6,12 @@
  */
 #include <sys/inotify.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,16 +78,20 @@ cgroup_mount(char **point, char **root)
 	return found;
 }
 
-/* This process's cgroup v2 path ("0::/a/b" in /proc/self/cgroup). */
+/* A process's cgroup v2 path ("0::/a/b" in /proc/PID/cgroup); 0: ours. */
 static char *
-cgroup_self(void)
+cgroup_of(pid_t pid)
 {
 	FILE	*f;
-	char	*line = NULL, *path = NULL;
+	char	*line = NULL, *path = NULL, file[64];
 	size_t	 size = 0;
 	ssize_t	 n;
 
-	if ((f = fopen("/proc/self/cgroup", "re")) == NULL)
+	if (pid == 0)
+		snprintf(file, sizeof file, "/proc/self/cgroup");
+	else
+		snprintf(file, sizeof file, "/proc/%d/cgroup", (int)pid);
+	if ((f = fopen(file, "re")) == NULL)
 		return NULL;
 	while (path == NULL && (n = getline(&line, &size, f)) != -1) {
 		if (strncmp(line, "0::/", 4) != 0)
@@ -108,7 +114,7 @@ cgroup_path(const char *name)
 
 	if (cgroup_mount(&point, &root) == -1)
 		return NULL;
-	if ((self = cgroup_self()) != NULL) {
+	if ((self = cgroup_of(0)) != NULL) {
 		/* A mount made in an ancestor namespace shows more of the path. */
 		rel = self;
 		len = strlen(root);
@@ -137,6 +143,26 @@ cgroup_open(const struct cgroup *cg, const char *file, int flags)
 }
 
 /*
+ * Opens cgroup.events, and an inotify watch on it, for ctxd, which is not
+ * the jobs' subreaper. (ctxrun does without: inotify instances are few,
+ * 128 a user by default, and a job's end is known from its children.)
+ */
+static int
+cgroup_watch(struct cgroup *cg)
+{
+	char	*events;
+	int	 wd;
+
+	if ((cg->events_fd = cgroup_open(cg, "cgroup.events", O_RDONLY)) == -1 ||
+	    (cg->notify_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) == -1)
+		return -1;
+	xasprintf(&events, "%s/cgroup.events", cg->path);
+	wd = inotify_add_watch(cg->notify_fd, events, IN_MODIFY);
+	free(events);
+	return wd == -1 ? -1 : 0;
+}
+
+/*
  * Makes the cgroup for a job. Returns NULL, errno set, where cgroup v2 is
  * not mounted, not writable, or too old to have cgroup.kill.
  */
@@ -144,7 +170,6 @@ struct cgroup *
 cgroup_create(const char *name)
 {
 	struct cgroup	*cg;
-	char		*events;
 	int		 fd;
 
 	cg = xcalloc(1, sizeof *cg);
@@ -161,22 +186,50 @@ cgroup_create(const char *name)
 	}
 	if ((fd = cgroup_open(cg, "cgroup.kill", O_WRONLY)) == -1 ||
 	    (cg->procs_fd = cgroup_open(cg, "cgroup.procs", O_WRONLY)) == -1 ||
-	    (cg->events_fd = cgroup_open(cg, "cgroup.events", O_RDONLY)) == -1 ||
-	    (cg->notify_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) == -1)
-		goto fail;
+	    (cg->events_fd = cgroup_open(cg, "cgroup.events", O_RDONLY)) == -1) {
+		if (fd != -1)
+			close(fd);
+		cgroup_destroy(cg);
+		return NULL;
+	}
 	close(fd);
-	xasprintf(&events, "%s/cgroup.events", cg->path);
-	fd = inotify_add_watch(cg->notify_fd, events, IN_MODIFY);
-	free(events);
-	if (fd == -1)
-		goto fail;
 	return cg;
+}
 
-fail:
-	if (fd != -1)
-		close(fd);
-	cgroup_destroy(cg);
-	return NULL;
+/*
+ * Takes over the cgroup of a job whose ctxrun is gone, given its directory.
+ * Only a ctx job's cgroup, below the cgroup v2 mount, is accepted: the
+ * path comes from a client. Returns NULL, errno set, if it cannot be used.
+ */
+struct cgroup *
+cgroup_attach(const char *path)
+{
+	struct cgroup	*cg;
+	const char	*base = strrchr(path, '/');
+	char		*point = NULL, *root = NULL;
+	size_t		 len;
+	int		 ok;
+
+	if (cgroup_mount(&point, &root) == -1)
+		return NULL;
+	len = strlen(point);
+	ok = strncmp(path, point, len) == 0 && path[len] == '/' &&
+	    strstr(path, "/../") == NULL && base != NULL &&
+	    strncmp(base, "/ctx-", 5) == 0;
+	free(point);
+	free(root);
+	if (!ok) {
+		errno = EINVAL;
+		return NULL;
+	}
+	cg = xcalloc(1, sizeof *cg);
+	cg->procs_fd = cg->events_fd = cg->notify_fd = -1;
+	cg->path = xstrdup(path);
+	if (cgroup_watch(cg) == -1) {
+		cgroup_destroy(cg);
+		return NULL;
+	}
+	return cg;
 }
 
 /* The cgroup.procs a child writes "0" to, to enter the cgroup. */
@@ -264,4 +317,88 @@ int
 cgroup_enter(int fd)
 {
 	return write(fd, "0", 1) == 1 ? 0 : -1;
+}
+
+/* The cgroup's directory. */
+const char *
+cgroup_dir(const struct cgroup *cg)
+{
+	return cg->path;
+}
+
+/*
+ * Signals pid if it is in the cgroup at rel (a path as /proc/PID/cgroup
+ * shows it) or below. The pidfd pins the process, so the one found in the
+ * cgroup is the one signalled. Returns 1 if signalled.
+ */
+static int
+cgroup_signal_pid(const char *rel, pid_t pid, int sig)
+{
+	char	*now;
+	size_t	 len = strlen(rel);
+	int	 fd, in;
+
+	if ((fd = (int)syscall(SYS_pidfd_open, pid, 0)) == -1)
+		return 0;
+	now = cgroup_of(pid);
+	in = now != NULL && strncmp(now, rel, len) == 0 &&
+	    (now[len] == '/' || now[len] == '\0');
+	free(now);
+	if (in && syscall(SYS_pidfd_send_signal, fd, sig, NULL, 0) == 0)
+		(void)syscall(SYS_pidfd_send_signal, fd, SIGCONT, NULL, 0);
+	else
+		in = 0;
+	close(fd);
+	return in;
+}
+
+/* Signals every process in the directory path, and below it. */
+static int
+cgroup_signal_dir(const char *path, const char *rel, int sig)
+{
+	DIR		*d;
+	FILE		*f;
+	struct dirent	*de;
+	char		*sub, line[32];
+	int		 n = 0;
+
+	xasprintf(&sub, "%s/cgroup.procs", path);
+	if ((f = fopen(sub, "re")) != NULL) {
+		while (fgets(line, sizeof line, f) != NULL)
+			n += cgroup_signal_pid(rel, (pid_t)atoi(line), sig);
+		fclose(f);
+	}
+	free(sub);
+	if ((d = opendir(path)) == NULL)
+		return n;
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_type != DT_DIR || de->d_name[0] == '.')
+			continue;
+		xasprintf(&sub, "%s/%s", path, de->d_name);
+		n += cgroup_signal_dir(sub, rel, sig);
+		free(sub);
+	}
+	closedir(d);
+	return n;
+}
+
+/*
+ * Sends sig, then SIGCONT, to every process in the cgroup and below it.
+ * Returns how many it reached. (cgroup.kill is the way for SIGKILL.)
+ */
+int
+cgroup_signal(const struct cgroup *cg, int sig)
+{
+	char	*point = NULL, *root = NULL, *rel;
+	int	 n;
+
+	if (cgroup_mount(&point, &root) == -1)
+		return 0;
+	xasprintf(&rel, "%s%s", strcmp(root, "/") == 0 ? "" : root,
+	    cg->path + strlen(point));
+	n = cgroup_signal_dir(cg->path, rel, sig);
+	free(rel);
+	free(point);
+	free(root);
+	return n;
 }

@@ -176,6 +176,27 @@ daemon_start(const char *path, char **cause)
 }
 
 /*
+ * Did a daemon at path go away leaving live contexts? Its saved tree
+ * (state.c) is then not empty.
+ */
+int
+client_saved(const char *path)
+{
+	static const char	*const files[] = { "state", "journal" };
+	struct stat		 sb;
+	char			*file;
+	size_t			 i;
+	int			 r = 0;
+
+	for (i = 0; i < sizeof files / sizeof files[0] && !r; i++) {
+		xasprintf(&file, "%s.%s", path, files[i]);
+		r = stat(file, &sb) == 0 && sb.st_size > 0;
+		free(file);
+	}
+	return r;
+}
+
+/*
  * Connects to ctxd at path, starting it if nobody listens and autostart is
  * set. Returns the connected fd, or -1 with *cause set.
  */

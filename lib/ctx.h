@@ -40,6 +40,9 @@ typedef int64_t nsec_t;
 #define ENV_CGROUP	"CTX_CGROUP"	/* "0" turns cgroup containment off */
 #define ENV_SOCKET	"CTX_SOCKET"	/* where ctxd serves this tree */
 
+/* ctxd to a job's ctxrun: I have loaded the saved tree, come back. */
+#define CTX_SIG_REJOIN	(SIGRTMIN + 8)
+
 /* log.c */
 #define CTX_LOG_ERROR	0
 #define CTX_LOG_WARNING	1
@@ -146,6 +149,7 @@ int		 sockdir_check(const char *, int, char **);
 char		*client_socket_path(const char *, const char *, char **);
 int		 client_connect_once(const char *);
 int		 client_connect(const char *, int, char **);
+int		 client_saved(const char *);
 int		 client_request(int, struct msgout *, struct msg *,
 		    const char **);
 
@@ -172,13 +176,17 @@ struct ctxlink_rep {
 };
 #define CTXLINK_CANCELED	0
 #define CTXLINK_DEADLINE	1
-#define CTXLINK_LOST		2
+#define CTXLINK_LOST		2	/* ctxd went away */
+#define CTXLINK_BACK		3	/* ... and a new one took the job back */
+#define CTXLINK_GONE		4	/* ... or did not: no more link */
 typedef void	 ctxlink_cb(int, int, nsec_t, void *);
 
 struct ctxlink	*ctxlink_open(const char *, const struct ctxlink_req *,
 		    struct ctxlink_rep *, int *, int *, char **);
 int		 ctxlink_watch(struct ctxlink *, struct event_base *,
 		    ctxlink_cb *, void *);
+void		 ctxlink_started(struct ctxlink *, const char *);
+void		 ctxlink_rejoin(struct ctxlink *);
 void		 ctxlink_close(struct ctxlink *, const char *, int);
 
 /* config.c */
@@ -207,6 +215,9 @@ int		 cgroup_populated(const struct cgroup *);
 int		 cgroup_kill(const struct cgroup *);
 void		 cgroup_destroy(struct cgroup *);
 int		 cgroup_enter(int);
+const char	*cgroup_dir(const struct cgroup *);
+struct cgroup	*cgroup_attach(const char *);
+int		 cgroup_signal(const struct cgroup *, int);
 
 /* proctree.c */
 struct proc {
@@ -224,6 +235,7 @@ void		 proclist_add(struct proclist *, const struct proc *);
 void		 proclist_free(struct proclist *);
 int		 proctree_scan(pid_t, struct proclist *);
 int		 proc_signal(const struct proc *, int, int);
+int		 proc_start(pid_t, unsigned long long *);
 
 /* job.c */
 enum job_cause {
@@ -261,6 +273,7 @@ enum job_cause	 job_cause(const struct job *);
 int		 job_status(const struct job *);
 void		 job_forward(const struct job *, int);
 int		 job_has_cgroup(const struct job *);
+const char	*job_cgroup(const struct job *);
 int		 job_signal(const struct job *);
 nsec_t		 job_grace(const struct job *);
 void		 job_free(struct job *);
@@ -276,6 +289,19 @@ void		 sigfd_close(struct sigfd *);
 /* tree.c */
 #define NODE_RUNNING	0
 #define NODE_DONE	1
+
+/* What ctxd knows of a job's processes, beyond its node. */
+struct orphan;
+struct nodejob {
+	unsigned long long	 start;		/* its ctxrun's start time */
+	char			*cgroup;	/* the job's cgroup, if any */
+	int			 pidfd;		/* its ctxrun, while away; -1 */
+	struct event		*ev_gone;	/* ... which has exited */
+	struct orphan		*orphan;	/* ctxd ending the job itself */
+	char			*cerr;		/* a cancel to pass on */
+	int			 csig;
+	nsec_t			 cgrace;
+};
 
 struct node {
 	uint64_t		 id;
@@ -301,6 +327,7 @@ struct node {
 	struct values		 values;
 	struct event		*timer;
 	void			*peer;		/* the job's connection */
+	struct nodejob		*job;		/* jobs only */
 };
 
 struct nodeptrs {
@@ -327,10 +354,25 @@ void		 tree_end(struct node *, const char *, int);
 void		 tree_cancel(struct node *, const char *, int, int, nsec_t,
 		    int);
 void		 tree_free(struct node *);
+void		 tree_forget(struct node *);
+struct nodejob	*nodejob_new(void);
 size_t		 tree_live(void);
 size_t		 tree_size(void);
 void		 tree_walk(struct node *, void (*)(struct node *, void *),
 		    void *);
+
+/* state.c */
+int		 state_open(const char *, char **);
+uint64_t	 state_id_next(void);
+void		 state_node(const struct node *);
+void		 state_gone(const struct node *);
+void		 state_close(void);
+
+/* orphan.c */
+typedef void	 orphan_cb(struct orphan *, void *);
+struct orphan	*orphan_end(struct event_base *, const char *, int, nsec_t,
+		    orphan_cb *, void *);
+void		 orphan_free(struct orphan *);
 
 /* server.c */
 struct config;

@@ -4,6 +4,12 @@
  * of its ancestors, then listens for a cancel from the tree, and says how
  * the job ended. The link is a convenience: a deadline never depends on it,
  * and when ctxd goes away the job runs on under its own timers.
+ *
+ * When the link breaks, the job runs on; a ctxd that starts again there
+ * loads the saved tree and sends each job's ctxrun CTX_SIG_REJOIN, and the
+ * job takes its node back: ctxctl sees it again, and can cancel it. (A
+ * signal from the daemon, rather than watching the socket's directory:
+ * inotify instances are few, and a timer would wake every waiting job.)
  */
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
@@ -20,9 +26,16 @@
 struct ctxlink {
 	int			 fd;
 	struct bufferevent	*bev;
+	struct event_base	*base;
+	char			*path;		/* ctxd's socket */
+	char			 id[ID_LEN];	/* the job's node */
+	int			 rejoining;	/* MSG_REJOIN sent, no reply */
 	ctxlink_cb		*cb;
 	void			*arg;
 };
+
+static void	link_read(struct bufferevent *, void *);
+static void	link_event(struct bufferevent *, short, void *);
 
 static void
 link_fill(struct msgout *mo, const struct ctxlink_req *req)
@@ -107,6 +120,8 @@ ctxlink_open(const char *path, const struct ctxlink_req *req,
 	msg_free(&m);
 	l = xcalloc(1, sizeof *l);
 	l->fd = fd;
+	l->path = xstrdup(path);
+	snprintf(l->id, sizeof l->id, "%s", rep->id);
 	return l;
 }
 
@@ -119,7 +134,19 @@ link_read(struct bufferevent *bev, void *arg)
 	int		 sig = SIGTERM;
 
 	while (msg_frame(bufferevent_get_input(bev), &m, &cause) == 1) {
-		if (m.type == MSG_CANCELED) {
+		if (l->rejoining) {
+			/* The first reply says if ctxd took the node back. */
+			l->rejoining = 0;
+			l->cb(m.type == MSG_NODE ? CTXLINK_BACK : CTXLINK_GONE,
+			    0, 0, l->arg);
+			if (m.type != MSG_NODE) {
+				msg_free(&m);
+				bufferevent_free(l->bev);	/* closes fd */
+				l->bev = NULL;
+				l->fd = -1;
+				return;
+			}
+		} else if (m.type == MSG_CANCELED) {
 			if ((s = msg_get(&m, "signal")) != NULL)
 				(void)signal_parse(s, &sig, &cause);
 			s = msg_get(&m, "err");
@@ -131,6 +158,46 @@ link_read(struct bufferevent *bev, void *arg)
 	}
 }
 
+/*
+ * Reads and writes the link's socket on the loop. The bufferevent owns the
+ * fd from now on and closes it when it is freed: libevent may let go of
+ * the fd's events only later, and an fd closed (and its number reused by
+ * the next connection) before that would lose the new one's events.
+ */
+static int
+link_listen(struct ctxlink *l)
+{
+	l->bev = bufferevent_socket_new(l->base, l->fd, BEV_OPT_CLOSE_ON_FREE);
+	if (l->bev == NULL)
+		return -1;
+	bufferevent_setcb(l->bev, link_read, NULL, link_event, l);
+	return bufferevent_enable(l->bev, EV_READ);
+}
+
+/*
+ * A ctxd has loaded the saved tree where the last one was: reach it, and
+ * take the job's node back. Does nothing while the link is up.
+ */
+void
+ctxlink_rejoin(struct ctxlink *l)
+{
+	struct msgout	*mo;
+
+	if (l == NULL || l->bev != NULL || l->base == NULL)
+		return;
+	if ((l->fd = client_connect_once(l->path)) == -1)
+		return;
+	if (link_listen(l) == -1) {
+		close(l->fd);
+		l->fd = -1;
+		return;
+	}
+	l->rejoining = 1;
+	mo = msgout_new(MSG_REJOIN);
+	msgout_adds(mo, "id", l->id);
+	msgout_send(mo, bufferevent_get_output(l->bev));
+}
+
 static void
 link_event(struct bufferevent *bev, short what, void *arg)
 {
@@ -138,10 +205,11 @@ link_event(struct bufferevent *bev, short what, void *arg)
 
 	(void)bev;
 	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR)) {
-		bufferevent_free(l->bev);
+		bufferevent_free(l->bev);	/* closes fd */
 		l->bev = NULL;
 		l->fd = -1;
-		l->cb(CTXLINK_LOST, 0, 0, l->arg);
+		l->cb(l->rejoining ? CTXLINK_GONE : CTXLINK_LOST, 0, 0, l->arg);
+		l->rejoining = 0;
 	}
 }
 
@@ -152,30 +220,62 @@ ctxlink_watch(struct ctxlink *l, struct event_base *base, ctxlink_cb *cb,
 {
 	l->cb = cb;
 	l->arg = arg;
-	l->bev = bufferevent_socket_new(base, l->fd, 0);
-	if (l->bev == NULL)
-		return -1;
-	bufferevent_setcb(l->bev, link_read, NULL, link_event, l);
-	return bufferevent_enable(l->bev, EV_READ);
+	l->base = base;
+	return link_listen(l);
+}
+
+/* Tells ctxd the job has started, and in which cgroup (NULL: none). */
+void
+ctxlink_started(struct ctxlink *l, const char *cgroup)
+{
+	struct msgout	*mo;
+
+	if (l == NULL || l->bev == NULL)
+		return;
+	mo = msgout_new(MSG_JOB);
+	if (cgroup != NULL)
+		msgout_adds(mo, "cgroup", cgroup);
+	msgout_send(mo, bufferevent_get_output(l->bev));
+}
+
+static struct msgout *
+exit_msg(const char *err, int status)
+{
+	struct msgout	*mo = msgout_new(MSG_EXIT);
+
+	msgout_adds(mo, "err", err);
+	msgout_add(mo, "status", "%d", status);
+	return mo;
 }
 
 /* Says how the job ended, and closes the link. */
 void
 ctxlink_close(struct ctxlink *l, const char *err, int status)
 {
-	struct msgout	*mo;
+	struct evbuffer	*out;
 
 	if (l == NULL)
 		return;
-	if (l->bev != NULL)
-		bufferevent_free(l->bev);
-	if (l->fd != -1 && err != NULL) {
-		mo = msgout_new(MSG_EXIT);
-		msgout_adds(mo, "err", err);
-		msgout_add(mo, "status", "%d", status);
-		(void)msgout_write(mo, l->fd);
-	}
-	if (l->fd != -1)
+	if (l->bev != NULL) {
+		/*
+		 * The loop will not run again: what is still queued goes out
+		 * now, whole, on the (blocking) socket, and the exit after it.
+		 * Only a bufferevent drains its own output, so it is thawed.
+		 */
+		out = bufferevent_get_output(l->bev);
+		evbuffer_unfreeze(out, 1);
+		while (evbuffer_get_length(out) > 0 &&
+		    evbuffer_write(out, l->fd) > 0)
+			;
+		if (err != NULL && !l->rejoining)
+			(void)msgout_write(exit_msg(err, status), l->fd);
+		bufferevent_free(l->bev);	/* closes fd */
+	} else if (l->fd != -1) {
+		/* Not watched yet: ctxrun ends before its job started. */
+		if (err != NULL)
+			(void)msgout_write(exit_msg(err, status), l->fd);
 		close(l->fd);
+	}
+	free(l->path);
 	free(l);
 }

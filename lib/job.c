@@ -44,7 +44,6 @@ struct job {
 	struct event		*ev_child;	/* SIGCHLD */
 	struct event		*ev_grace;	/* grace period over */
 	struct event		*ev_sweep;	/* next SIGKILL sweep */
-	struct event		*ev_cgroup;	/* cgroup.events changed */
 
 	job_cb			*cb;
 	void			*arg;
@@ -69,7 +68,6 @@ static sigset_t		saved_mask;
 static void	job_on_child(evutil_socket_t, short, void *);
 static void	job_on_grace(evutil_socket_t, short, void *);
 static void	job_on_sweep(evutil_socket_t, short, void *);
-static void	job_on_cgroup(evutil_socket_t, short, void *);
 static void	job_check_done(struct job *);
 
 /*
@@ -136,8 +134,6 @@ spawn_wait_exec(struct job *job, int errfd)
 		if (n != sizeof se)
 			break;
 		if (se.stage == STAGE_CGROUP) {
-			event_free(job->ev_cgroup);
-			job->ev_cgroup = NULL;
 			cgroup_destroy(job->cg);
 			job->cg = NULL;
 		} else
@@ -155,12 +151,6 @@ job_events_add(struct job *job)
 	if (job->ev_child == NULL || job->ev_grace == NULL ||
 	    job->ev_sweep == NULL || evsignal_add(job->ev_child, NULL) == -1)
 		return -1;
-	if (job->cg != NULL) {
-		job->ev_cgroup = event_new(job->base, cgroup_events_fd(job->cg),
-		    EV_READ | EV_PERSIST, job_on_cgroup, job);
-		if (job->ev_cgroup == NULL || event_add(job->ev_cgroup, NULL) == -1)
-			return -1;
-	}
 	return 0;
 }
 
@@ -320,14 +310,23 @@ job_end(struct job *job, enum job_cause cause, int sig, nsec_t grace)
 	job_teardown(job, sig, grace);
 }
 
-/* The job is empty when no child is left and the cgroup agrees. */
+/*
+ * The job is empty when no child is left: as a subreaper we are the parent
+ * of every process left of it, so ECHILD says the cgroup is empty too (a
+ * process leaves its cgroup before its parent hears of its exit). Should
+ * the cgroup still hold something, it came in from outside the job: it is
+ * killed, and we look again after a sweep interval.
+ */
 static void
 job_check_done(struct job *job)
 {
 	if (job->done || !job->reaped || !job->childless)
 		return;
-	if (job->cg != NULL && cgroup_populated(job->cg) == 1)
-		return;		/* cgroup.events will tell us */
+	if (job->cg != NULL && cgroup_populated(job->cg) == 1) {
+		cgroup_kill(job->cg);
+		job_arm(job->ev_sweep, SWEEP_INTERVAL_MS * NSEC_PER_MSEC);
+		return;
+	}
 	job->done = 1;
 	evtimer_del(job->ev_grace);
 	evtimer_del(job->ev_sweep);
@@ -387,19 +386,10 @@ job_on_sweep(evutil_socket_t fd, short events, void *arg)
 
 	(void)fd;
 	(void)events;
-	if (!job->done)
+	if (!job->done) {
 		job_kill(job);
-}
-
-static void
-job_on_cgroup(evutil_socket_t fd, short events, void *arg)
-{
-	char	buf[4096];
-
-	(void)events;
-	while (read(fd, buf, sizeof buf) > 0)
-		;
-	job_check_done(arg);
+		job_check_done(job);
+	}
 }
 
 /* Passes a signal on to the command, if it is still there. */
@@ -429,6 +419,13 @@ job_has_cgroup(const struct job *job)
 	return job->cg != NULL;
 }
 
+/* The job's cgroup directory, or NULL. */
+const char *
+job_cgroup(const struct job *job)
+{
+	return job->cg != NULL ? cgroup_dir(job->cg) : NULL;
+}
+
 nsec_t
 job_grace(const struct job *job)
 {
@@ -452,8 +449,6 @@ job_free(struct job *job)
 		event_free(job->ev_grace);
 	if (job->ev_sweep != NULL)
 		event_free(job->ev_sweep);
-	if (job->ev_cgroup != NULL)
-		event_free(job->ev_cgroup);
 	cgroup_destroy(job->cg);
 	free(job);
 }

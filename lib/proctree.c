@@ -182,3 +182,15 @@ proc_signal(const struct proc *p, int sig, int cont)
 	close(fd);
 	return 1;
 }
+
+/* The start time of a live process, to know it again later. */
+int
+proc_start(pid_t pid, unsigned long long *start)
+{
+	struct proc	p;
+
+	if (proc_read(pid, &p) != 0)
+		return -1;
+	*start = p.start;
+	return 0;
+}

@@ -39,6 +39,10 @@ enum msg_type {
 	MSG_EXIT,	/* err status: the job of this connection has ended */
 	MSG_DAEMON,	/* MSG_NODE: pid uptime contexts socket */
 	MSG_STOP,	/* MSG_OK; then ctxd exits */
+	MSG_JOB,	/* [cgroup]: the job of this connection has started, in
+			   that cgroup. MSG_OK */
+	MSG_REJOIN,	/* id: a job's ctxrun, back after ctxd restarted, takes
+			   its node again. MSG_NODE, or MSG_FAIL */
 
 	/* Replies, ctxd to client: 200-299. */
 	MSG_OK = 200,	/* [count] */

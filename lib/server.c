@@ -7,6 +7,7 @@
  */
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 
 #include <errno.h>
@@ -25,7 +26,7 @@
 
 #define ACCEPT_PAUSE_MS	100	/* after EMFILE */
 #define PEER_OUT_MAX	(1024 * 1024)	/* queued before we stop reading */
-#define PEER_STALL_S	10	/* output stuck that long: drop the peer */
+#define PEER_STALL_S	5	/* output stuck that long: drop the peer */
 #define VALUES_MAX	(PROTO_MAX - 4096)	/* so a node's reply fits */
 
 struct peer {
@@ -43,23 +44,17 @@ static struct event_base	*srv_base;
 static struct evconnlistener	*srv_listener;
 static struct event		*srv_resume;	/* accept again after EMFILE */
 static struct event		*srv_idle;
+static int			 srv_starved;	/* out of fds, said so */
 static const struct config	*srv_config;
 static char			*srv_path;
 static nsec_t			 srv_started;
-static uint64_t			 srv_next_id = 1;
 static TAILQ_HEAD(, peer)	 peers = TAILQ_HEAD_INITIALIZER(peers);
 static size_t			 npeers;
 
 static void	peer_free(struct peer *);
 static void	peer_event(struct bufferevent *, short, void *);
 static void	server_idle_check(void);
-
-/* Ids from the daemon: decimal, counting up from 1 in each daemon's life. */
-static uint64_t
-server_id_next(void)
-{
-	return srv_next_id++;
-}
+static void	server_job_lost(struct node *);
 
 static void
 peer_on_drop(evutil_socket_t fd, short events, void *arg)
@@ -90,8 +85,9 @@ peer_drop(struct peer *p, const char *why)
 
 /*
  * Queues a message to the peer. A reply goes out whole, however long (a
- * listing of the whole tree); a peer that asks again before reading is
- * dropped in peer_read(), which bounds what one peer can make us hold.
+ * listing of the whole tree); peer_read() stops reading from a peer with
+ * more than PEER_OUT_MAX queued, and a peer whose queue does not move for
+ * PEER_STALL_S is dropped: that bounds what one peer can make us hold.
  */
 static int
 peer_send(struct peer *p, struct msgout *mo)
@@ -308,7 +304,7 @@ handle_new(struct peer *p, const struct msg *m)
 	if (timeout > 0 && clock_real() + timeout < deadline)
 		deadline = clock_real() + timeout;
 
-	n = tree_new(parent, server_id_next(), msg_get(m, "name"), deadline);
+	n = tree_new(parent, state_id_next(), msg_get(m, "name"), deadline);
 	n->sig = sig;
 	n->grace = msg_num(m, "grace", srv_config->grace);
 	n->pid = (pid_t)msg_num(m, "pid", 0);
@@ -316,10 +312,13 @@ handle_new(struct peer *p, const struct msg *m)
 		n->cmd = xstrdup(s);
 	TAILQ_CONCAT(&n->values, &vs, entry);
 	if (n->pid != 0) {
+		n->job = nodejob_new();
+		(void)proc_start(n->pid, &n->job->start);
 		n->peer = p;
 		p->job = n;
 	} else if (tree_arm(n) == -1)
 		fatal("%s: timer", __func__);
+	state_node(n);
 	log_info("context %llu made (%s, parent %llu) by pid %d",
 	    (unsigned long long)n->id, n->pid != 0 ? "job" : "no process",
 	    parent != NULL ? (unsigned long long)parent->id : 0ULL,
@@ -459,6 +458,82 @@ handle_exit(struct peer *p, const struct msg *m)
 	peer_ok(p, 1);
 }
 
+/* MSG_JOB: the job of this connection has started, in that cgroup. */
+static void
+handle_job(struct peer *p, const struct msg *m)
+{
+	struct node	*n = p->job;
+	const char	*cg = msg_get(m, "cgroup");
+
+	if (n == NULL) {
+		peer_fail(p, 0, "no job on this connection");
+		return;
+	}
+	free(n->job->cgroup);
+	n->job->cgroup = cg != NULL && *cg != '\0' ? xstrdup(cg) : NULL;
+	state_node(n);
+	peer_ok(p, 1);
+}
+
+/* Stops watching for the exit of a job's ctxrun: it is connected again. */
+static void
+nodejob_unwatch(struct nodejob *j)
+{
+	if (j->ev_gone != NULL)
+		event_free(j->ev_gone);
+	j->ev_gone = NULL;
+	if (j->pidfd != -1)
+		close(j->pidfd);
+	j->pidfd = -1;
+}
+
+/* Tells a job's ctxrun to end its job. */
+static void
+send_cancel(struct node *n, const char *err, int sig, nsec_t grace)
+{
+	struct msgout	*mo = msgout_new(MSG_CANCELED);
+
+	msgout_adds(mo, "err", err);
+	msgout_adds(mo, "signal", signal_name(sig));
+	msgout_add(mo, "grace", "%lld", (long long)grace);
+	peer_send(n->peer, mo);
+}
+
+/*
+ * MSG_REJOIN: the ctxrun of a job, whose link broke when a ctxd went
+ * away, takes its node again from the ctxd that loaded the saved tree. A
+ * cancel that came while it was away is passed on now.
+ */
+static void
+handle_rejoin(struct peer *p, const struct msg *m)
+{
+	struct node	*n = NULL;
+	const char	*id = msg_get(m, "id");
+	char		*end;
+	uint64_t	 v;
+
+	if (id != NULL && *id != '\0') {
+		v = strtoull(id, &end, 10);
+		if (*end == '\0')
+			n = tree_find(v);
+	}
+	if (p->job != NULL || n == NULL || n->pid == 0 || n->pid != p->pid ||
+	    n->state != NODE_RUNNING || n->peer != NULL ||
+	    n->job->orphan != NULL) {
+		peer_fail(p, 0, "no job '%s' of pid %d to rejoin",
+		    id != NULL ? id : "", (int)p->pid);
+		return;
+	}
+	nodejob_unwatch(n->job);
+	n->peer = p;
+	p->job = n;
+	log_info("context %llu: its ctxrun (pid %d) is back",
+	    (unsigned long long)n->id, (int)p->pid);
+	peer_send(p, node_msg(n, 0));
+	if (n->job->cerr != NULL)
+		send_cancel(n, n->job->cerr, n->job->csig, n->job->cgrace);
+}
+
 static void
 handle_daemon(struct peer *p, const struct msg *m)
 {
@@ -506,6 +581,8 @@ static const struct handler {
 	{ MSG_EXIT,	handle_exit },
 	{ MSG_DAEMON,	handle_daemon },
 	{ MSG_STOP,	handle_stop },
+	{ MSG_JOB,	handle_job },
+	{ MSG_REJOIN,	handle_rejoin },
 };
 
 static void
@@ -538,6 +615,8 @@ peer_read(struct bufferevent *bev, void *arg)
 			r = -1;
 			break;
 		}
+		log_debug("client pid %d: request %u", (int)p->pid,
+		    (unsigned)m.type);
 		handlers[i].fn(p, &m);
 		type = m.type;
 		msg_free(&m);
@@ -575,13 +654,13 @@ peer_event(struct bufferevent *bev, short what, void *arg)
 static void
 peer_free(struct peer *p)
 {
-	size_t	i;
+	struct node	*n;
+	size_t		 i;
 
-	if (p->job != NULL) {
-		log_warnx("context %llu: its ctxrun (pid %d) went away",
-		    (unsigned long long)p->job->id, (int)p->job->pid);
-		p->job->peer = NULL;
-		tree_end(p->job, "lost", CTX_EXIT_FAILURE);
+	if ((n = p->job) != NULL) {
+		n->peer = NULL;
+		p->job = NULL;
+		server_job_lost(n);
 	}
 	for (i = 0; i < p->waiting.n; i++)
 		p->waiting.v[i]->waited--;
@@ -613,6 +692,7 @@ server_accept(struct evconnlistener *l, evutil_socket_t fd,
 		close(fd);
 		return;
 	}
+	srv_starved = 0;
 	p = xcalloc(1, sizeof *p);
 	p->uid = cred.uid;
 	p->pid = cred.pid;
@@ -636,7 +716,10 @@ server_accept_error(struct evconnlistener *l, void *arg)
 
 	(void)arg;
 	if (errno == EMFILE || errno == ENFILE) {
-		log_warnx("accept: %s: pausing", strerror(errno));
+		/* Once for each run of failures, not every pause. */
+		if (!srv_starved)
+			log_warnx("accept: %s: pausing", strerror(errno));
+		srv_starved = 1;
 		evconnlistener_disable(l);
 		evtimer_add(srv_resume, &tv);
 	}
@@ -651,16 +734,164 @@ server_on_resume(evutil_socket_t fd, short events, void *arg)
 	evconnlistener_enable(srv_listener);
 }
 
-/* Tells a job's ctxrun to end its job. */
+/*
+ * Ends a job: its ctxrun does that when it is connected; one that is away
+ * while ctxd restarted is told when it is back.
+ */
 static void
 server_cancel_job(struct node *n, const char *err, int sig, nsec_t grace)
 {
-	struct msgout	*mo = msgout_new(MSG_CANCELED);
+	struct nodejob	*j = n->job;
 
-	msgout_adds(mo, "err", err);
-	msgout_adds(mo, "signal", signal_name(sig));
-	msgout_add(mo, "grace", "%lld", (long long)grace);
-	peer_send(n->peer, mo);
+	if (n->peer != NULL) {
+		send_cancel(n, err, sig, grace);
+		return;
+	}
+	free(j->cerr);
+	j->cerr = xstrdup(err);
+	j->csig = sig;
+	j->cgrace = grace;
+}
+
+/* The node of a job that ctxd ended itself, as a cancel says or "lost". */
+static void
+job_lost_end(struct node *n)
+{
+	const char	*err = n->job->cerr;
+	int		 status = CTX_EXIT_FAILURE;
+
+	if (err == NULL)
+		err = "lost";
+	else if (strcmp(err, "deadline exceeded") == 0)
+		status = CTX_EXIT_DEADLINE;
+	else
+		status = CTX_EXIT_CANCELED;
+	tree_end(n, err, status);
+}
+
+static void
+server_orphan_done(struct orphan *o, void *arg)
+{
+	struct node	*n = arg;
+
+	log_info("context %llu: its job has ended", (unsigned long long)n->id);
+	n->job->orphan = NULL;
+	orphan_free(o);
+	job_lost_end(n);
+}
+
+/*
+ * A job's ctxrun is gone without saying how its job ended (SIGKILL, a
+ * crash): ctxd ends the job through its cgroup, on the job's own signal and
+ * grace, or those of a cancel that was waiting for the ctxrun.
+ */
+static void
+server_job_lost(struct node *n)
+{
+	struct nodejob	*j = n->job;
+	int		 sig = j->cerr != NULL ? j->csig : n->sig;
+	nsec_t		 grace = j->cerr != NULL ? j->cgrace : n->grace;
+
+	nodejob_unwatch(j);
+	if (n->state != NODE_RUNNING || j->orphan != NULL)
+		return;
+	log_warnx("context %llu: its ctxrun (pid %d) is gone: ending its job",
+	    (unsigned long long)n->id, (int)n->pid);
+	if (j->cgroup != NULL) {
+		j->orphan = orphan_end(srv_base, j->cgroup, sig, grace,
+		    server_orphan_done, n);
+		if (j->orphan != NULL) {
+			n->ending = 1;
+			return;
+		}
+	}
+	job_lost_end(n);
+}
+
+static void
+server_on_gone(evutil_socket_t fd, short events, void *arg)
+{
+	(void)fd;
+	(void)events;
+	server_job_lost(arg);
+}
+
+/*
+ * Watches for the exit of a job's ctxrun while it is away. Returns -1 if
+ * that ctxrun is gone already (its pid dead, or another process's now).
+ */
+static int
+nodejob_watch(struct node *n)
+{
+	struct nodejob		*j = n->job;
+	unsigned long long	 start;
+
+	j->pidfd = (int)syscall(SYS_pidfd_open, n->pid, 0);
+	if (j->pidfd == -1 || proc_start(n->pid, &start) == -1 ||
+	    start != j->start)
+		return -1;
+	j->ev_gone = event_new(srv_base, j->pidfd, EV_READ, server_on_gone, n);
+	if (j->ev_gone == NULL || event_add(j->ev_gone, NULL) == -1)
+		fatalx("%s: event", __func__);
+	return 0;
+}
+
+static void
+call_back(struct node *n, void *arg)
+{
+	(void)arg;
+	if (n->job != NULL && n->job->ev_gone != NULL &&
+	    syscall(SYS_pidfd_send_signal, n->job->pidfd, CTX_SIG_REJOIN, NULL,
+	    0) == -1)
+		log_warnx("context %llu: cannot call its ctxrun back: %s",
+		    (unsigned long long)n->id, strerror(errno));
+}
+
+/*
+ * Listening now: tells the ctxrun of every job of the saved tree to come
+ * back. The pidfd, checked against the start time we saved, makes sure the
+ * signal reaches that ctxrun and nothing else.
+ */
+static void
+server_call_back(void)
+{
+	tree_walk(NULL, call_back, NULL);
+}
+
+static void
+collect_live(struct node *n, void *arg)
+{
+	if (n->state == NODE_RUNNING)
+		nodeptrs_add(arg, n);
+}
+
+/*
+ * After a restart, takes on the saved tree: arms the deadlines of
+ * process-less contexts (one that passed while no daemon was up fires at
+ * once), and waits for each job's ctxrun to come back, or ends the job
+ * now if its ctxrun died meanwhile.
+ */
+static void
+server_adopt(void)
+{
+	struct nodeptrs	 np = { 0 };
+	struct node	*n;
+	size_t		 i;
+
+	tree_walk(NULL, collect_live, &np);
+	for (i = 0; i < np.n; i++) {
+		n = np.v[i];
+		if (n->state != NODE_RUNNING)
+			continue;	/* ended with an ancestor */
+		if (n->pid == 0) {
+			if (tree_arm(n) == -1)
+				fatal("%s: timer", __func__);
+		} else if (nodejob_watch(n) == -1)
+			server_job_lost(n);
+	}
+	if (np.n > 0)
+		log_info("%zu contexts back from the saved tree", np.n);
+	free(np.v);
 }
 
 /* A node has ended: answer the waits that were waiting for it. */
@@ -669,6 +900,7 @@ server_ended(struct node *n)
 {
 	struct peer	*p, *next;
 
+	state_gone(n);
 	if (n->waited > 0) {
 		for (p = TAILQ_FIRST(&peers); p != NULL; p = next) {
 			next = TAILQ_NEXT(p, entry);
@@ -709,45 +941,62 @@ static const struct tree_hooks server_hooks = {
 };
 
 /*
- * Listens on path. Another daemon answering there is an error; a socket
- * nobody answers on is stale and replaced.
+ * Listens at path: bound under a temporary name and renamed into place
+ * once it listens, so that the socket appearing (which a job's ctxrun
+ * waits for, to rejoin) means it answers.
+ */
+static int
+server_bind(struct event_base *base, const char *path, char **cause)
+{
+	struct sockaddr_un	sun;
+	int			fd;
+	mode_t			old;
+
+	memset(&sun, 0, sizeof sun);
+	sun.sun_family = AF_UNIX;
+	if (snprintf(sun.sun_path, sizeof sun.sun_path, "%s.new", path) >=
+	    (int)sizeof sun.sun_path) {
+		xasprintf(cause, "%s: path too long", path);
+		return -1;
+	}
+	unlink(sun.sun_path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	old = umask(0177);
+	if (fd == -1 || bind(fd, (struct sockaddr *)&sun, sizeof sun) == -1) {
+		umask(old);
+		xasprintf(cause, "%s: %s", path, strerror(errno));
+		if (fd != -1)
+			close(fd);
+		return -1;
+	}
+	umask(old);
+	srv_listener = evconnlistener_new(base, server_accept, NULL,
+	    LEV_OPT_CLOSE_ON_FREE, 512, fd);
+	if (srv_listener == NULL || rename(sun.sun_path, path) == -1) {
+		xasprintf(cause, "%s: %s", path, strerror(errno));
+		unlink(sun.sun_path);
+		return -1;
+	}
+	evconnlistener_set_error_cb(srv_listener, server_accept_error);
+	return 0;
+}
+
+/*
+ * Takes on the tree saved beside path, and listens there. Another daemon
+ * answering there is an error; a socket nobody answers on is stale and
+ * replaced.
  */
 int
 server_listen(struct event_base *base, const struct config *conf,
     const char *path, char **cause)
 {
-	struct sockaddr_un	sun;
-	int			fd;
-	mode_t			old;
+	int	fd;
 
 	if ((fd = client_connect_once(path)) != -1) {
 		close(fd);
 		xasprintf(cause, "%s: a daemon is running there already", path);
 		return -1;
 	}
-	memset(&sun, 0, sizeof sun);
-	sun.sun_family = AF_UNIX;
-	if (strlen(path) >= sizeof sun.sun_path) {
-		xasprintf(cause, "%s: path too long", path);
-		return -1;
-	}
-	strcpy(sun.sun_path, path);
-	unlink(path);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	old = umask(0177);
-	if (fd == -1 || bind(fd, (struct sockaddr *)&sun, sizeof sun) == -1) {
-		umask(old);
-		xasprintf(cause, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	umask(old);
-	srv_listener = evconnlistener_new(base, server_accept, NULL,
-	    LEV_OPT_CLOSE_ON_FREE, 512, fd);
-	if (srv_listener == NULL) {
-		xasprintf(cause, "%s: listen: %s", path, strerror(errno));
-		return -1;
-	}
-	evconnlistener_set_error_cb(srv_listener, server_accept_error);
 	srv_base = base;
 	srv_config = conf;
 	srv_path = xstrdup(path);
@@ -755,6 +1004,12 @@ server_listen(struct event_base *base, const struct config *conf,
 	srv_resume = evtimer_new(base, server_on_resume, NULL);
 	srv_idle = evtimer_new(base, server_on_idle, NULL);
 	tree_init(base, &server_hooks, conf->history);
+	if (state_open(path, cause) == -1)
+		return -1;
+	server_adopt();
+	if (server_bind(base, path, cause) == -1)
+		return -1;
+	server_call_back();
 	signal(SIGPIPE, SIG_IGN);
 	server_idle_check();
 	return 0;
@@ -767,7 +1022,9 @@ server_close(void)
 	struct peer	*p;
 
 	while ((p = TAILQ_FIRST(&peers)) != NULL) {
-		p->job = NULL;		/* its ctxrun keeps its deadline */
+		if (p->job != NULL)	/* its ctxrun keeps its deadline */
+			p->job->peer = NULL;
+		p->job = NULL;
 		peer_free(p);
 	}
 	if (srv_listener != NULL)
@@ -775,4 +1032,5 @@ server_close(void)
 	if (srv_path != NULL)
 		unlink(srv_path);
 	free(srv_path);
+	state_close();
 }

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ctx.h"
 
@@ -248,7 +249,7 @@ tree_cancel(struct node *n, const char *err, int status, int sig,
 	}
 	if (!self || n->state != NODE_RUNNING || n->ending)
 		return;
-	if (n->peer != NULL) {
+	if (n->pid != 0) {
 		n->ending = 1;	/* told once; it ends when its ctxrun says */
 		tree_hooks->cancel_job(n, err, sig, grace);
 	} else
@@ -264,6 +265,49 @@ tree_on_deadline(evutil_socket_t fd, short events, void *arg)
 	(void)events;
 	tree_cancel(n, "deadline exceeded", CTX_EXIT_DEADLINE, n->sig,
 	    n->grace, 1);
+}
+
+static void
+nodejob_free(struct nodejob *j)
+{
+	if (j == NULL)
+		return;
+	if (j->ev_gone != NULL)
+		event_free(j->ev_gone);
+	if (j->pidfd != -1)
+		close(j->pidfd);
+	orphan_free(j->orphan);
+	free(j->cgroup);
+	free(j->cerr);
+	free(j);
+}
+
+/* What a job has beyond a node: its processes, for when its ctxrun is gone. */
+struct nodejob *
+nodejob_new(void)
+{
+	struct nodejob	*j = xcalloc(1, sizeof *j);
+
+	j->pidfd = -1;
+	return j;
+}
+
+/*
+ * Forgets a node that is still live, when ctxd learns it ended while ctxd
+ * was not there to see it; its children move up to its parent.
+ */
+void
+tree_forget(struct node *n)
+{
+	struct node	*c;
+
+	while ((c = TAILQ_FIRST(&n->children)) != NULL) {
+		TAILQ_REMOVE(&n->children, c, sibling);
+		c->parent = n->parent;
+		TAILQ_INSERT_TAIL(n->parent != NULL ? &n->parent->children :
+		    &roots, c, sibling);
+	}
+	tree_free(n);
 }
 
 /* Forgets an ended node. */
@@ -286,6 +330,7 @@ tree_free(struct node *n)
 		live--;
 	if (n->timer != NULL)
 		event_free(n->timer);
+	nodejob_free(n->job);
 	values_free(&n->values);
 	free(n->name);
 	free(n->cmd);

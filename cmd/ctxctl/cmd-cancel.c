@@ -13,7 +13,7 @@ cmd_cancel_exec(struct ctl *c, int argc, char **argv)
 	nsec_t		 grace = -1;
 	int		 ch, sig = 0;
 
-	while ((ch = getopt(argc, argv, "+k:s:")) != -1) {
+	while ((ch = getopt_long(argc, argv, "+:k:s:", ctl_nolongopts, NULL)) != -1) {
 		switch (ch) {
 		case 'k':
 			grace = ctl_duration("-k", optarg);
@@ -22,12 +22,12 @@ cmd_cancel_exec(struct ctl *c, int argc, char **argv)
 			sig = ctl_signal("-s", optarg);
 			break;
 		default:
-			ctl_usage(&cmd_cancel_entry);
+			ctl_badopt(&cmd_cancel_entry, ch, argv);
 		}
 	}
 	if (optind == argc)
-		ctl_usage(&cmd_cancel_entry);
-	if (ctl_connect(c, 0) == -1)
+		ctl_usage(&cmd_cancel_entry, "no context given");
+	if (ctl_connect(c, CTL_START_SAVED) == -1)
 		errx(1, "no context '%s'", argv[optind]);
 	mo = msgout_new(MSG_CANCEL);
 	ctl_add_ctxs(mo, argc - optind, argv + optind);

@@ -15,9 +15,13 @@ cmd_daemon_exec(struct ctl *c, int argc, char **argv)
 	char		 up[32];
 	int		 stop;
 
-	if (argc != 2 || (strcmp(argv[1], "status") != 0 &&
-	    strcmp(argv[1], "stop") != 0))
-		ctl_usage(&cmd_daemon_entry);
+	if (argc < 2)
+		ctl_usage(&cmd_daemon_entry, "missing command");
+	if (strcmp(argv[1], "status") != 0 && strcmp(argv[1], "stop") != 0)
+		ctl_usage(&cmd_daemon_entry, "unknown command '%s'", argv[1]);
+	if (argc > 2)
+		ctl_usage(&cmd_daemon_entry, "unexpected argument '%s'",
+		    argv[2]);
 	stop = strcmp(argv[1], "stop") == 0;
 	if (ctl_connect(c, 0) == -1) {
 		if (c->json)

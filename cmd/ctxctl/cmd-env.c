@@ -30,9 +30,11 @@ cmd_env_exec(struct ctl *c, int argc, char **argv)
 	const char	*kv, *eq;
 	size_t		 i;
 
-	if (argc != 2)
-		ctl_usage(&cmd_env_entry);
-	if (ctl_connect(c, 0) == -1)
+	if (argc < 2)
+		ctl_usage(&cmd_env_entry, "no context given");
+	if (argc > 2)
+		ctl_usage(&cmd_env_entry, "unexpected argument '%s'", argv[2]);
+	if (ctl_connect(c, CTL_START_SAVED) == -1)
 		errx(1, "no context '%s'", argv[1]);
 	mo = msgout_new(MSG_ENV);
 	msgout_adds(mo, "ctx", argv[1]);

@@ -142,8 +142,8 @@ cmd_ls_exec(struct ctl *c, int argc, char **argv)
 	int		 utf8, first = 1;
 
 	if (argc > 2)
-		ctl_usage(&cmd_ls_entry);
-	if (ctl_connect(c, 0) != -1) {
+		ctl_usage(&cmd_ls_entry, "unexpected argument '%s'", argv[2]);
+	if (ctl_connect(c, CTL_START_SAVED) != -1) {
 		mo = msgout_new(MSG_LIST);
 		ctl_add_ctxs(mo, argc - 1, argv + 1);
 		ctl_nodes(c, mo, &ns);

@@ -36,7 +36,7 @@ cmd_new_exec(struct ctl *c, int argc, char **argv)
 	int		 ch, sig = 0;
 
 	values_init(&cli);
-	while ((ch = getopt_long(argc, argv, "+D:e:f:k:n:p:s:t:", longopts,
+	while ((ch = getopt_long(argc, argv, "+:D:e:f:k:n:p:s:t:", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'D':
@@ -69,11 +69,12 @@ cmd_new_exec(struct ctl *c, int argc, char **argv)
 			timeout = ctl_duration("--timeout", optarg);
 			break;
 		default:
-			ctl_usage(&cmd_new_entry);
+			ctl_badopt(&cmd_new_entry, ch, argv);
 		}
 	}
 	if (optind != argc)
-		ctl_usage(&cmd_new_entry);
+		ctl_usage(&cmd_new_entry, "unexpected argument '%s'",
+		    argv[optind]);
 	values_init(&vs);
 	if (file != NULL && inifile_values(file, section != NULL ? section :
 	    name, section != NULL, &vs, &fcause) == -1)
@@ -85,7 +86,7 @@ cmd_new_exec(struct ctl *c, int argc, char **argv)
 	    (*parent == 'x' || *parent == '\0'))
 		parent = NULL;
 
-	ctl_connect(c, 1);
+	ctl_connect(c, CTL_START);
 	mo = msgout_new(MSG_NEW);
 	if (name != NULL)
 		msgout_adds(mo, "name", name);

@@ -54,8 +54,8 @@ cmd_status_exec(struct ctl *c, int argc, char **argv)
 	size_t		 i;
 
 	if (argc < 2)
-		ctl_usage(&cmd_status_entry);
-	if (ctl_connect(c, 0) == -1)
+		ctl_usage(&cmd_status_entry, "no context given");
+	if (ctl_connect(c, CTL_START_SAVED) == -1)
 		errx(1, "no context '%s'", argv[1]);
 	mo = msgout_new(MSG_STATUS);
 	ctl_add_ctxs(mo, argc - 1, argv + 1);

@@ -20,18 +20,18 @@ cmd_wait_exec(struct ctl *c, int argc, char **argv)
 	size_t		 i;
 	int		 ch, status = 0, r;
 
-	while ((ch = getopt(argc, argv, "+t:")) != -1) {
+	while ((ch = getopt_long(argc, argv, "+:t:", ctl_nolongopts, NULL)) != -1) {
 		switch (ch) {
 		case 't':
 			timeout = ctl_duration("-t", optarg);
 			break;
 		default:
-			ctl_usage(&cmd_wait_entry);
+			ctl_badopt(&cmd_wait_entry, ch, argv);
 		}
 	}
 	if (optind == argc)
-		ctl_usage(&cmd_wait_entry);
-	if (ctl_connect(c, 0) == -1)
+		ctl_usage(&cmd_wait_entry, "no context given");
+	if (ctl_connect(c, CTL_START_SAVED) == -1)
 		errx(1, "no context '%s'", argv[optind]);
 	mo = msgout_new(MSG_WAIT);
 	ctl_add_ctxs(mo, argc - optind, argv + optind);

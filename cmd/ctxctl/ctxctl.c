@@ -4,6 +4,8 @@
 #include <err.h>
 #include <event2/buffer.h>
 #include <getopt.h>
+#include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,15 +33,53 @@ usage(FILE *f, int status)
 	exit(status);
 }
 
+/* For commands with short options only, so that --x is an error too. */
+const struct option ctl_nolongopts[] = { { NULL, 0, NULL, 0 } };
+
+/* Bad usage of a command: one line, what was wrong and the usage. */
 void
-ctl_usage(const struct cmd_entry *ce)
+ctl_usage(const struct cmd_entry *ce, const char *fmt, ...)
 {
-	errx(CTX_EXIT_FAILURE, "usage: ctxctl %s %s", ce->name, ce->usage);
+	va_list	 ap;
+	char	*why;
+
+	va_start(ap, fmt);
+	if (vasprintf(&why, fmt, ap) == -1)
+		why = NULL;
+	va_end(ap);
+	errx(CTX_EXIT_FAILURE, "%s: %s (usage: ctxctl %s %s)", ce->name,
+	    why != NULL ? why : "bad usage", ce->name, ce->usage);
 }
 
 /*
- * Connects to ctxd, starting it if autostart is set. Without autostart and
- * without a daemon, returns -1: there are no contexts.
+ * What getopt_long returned for a bad option of a command ("+:"
+ * optstrings): a long option is the word itself, a short one optopt (the
+ * word may be a cluster, and optind may not have moved past it).
+ */
+void
+ctl_badopt(const struct cmd_entry *ce, int ch, char **argv)
+{
+	const char	*arg = argv[optind - 1];
+	char		 name[3] = { '-', (char)optopt, '\0' };
+	int		 len;
+
+	if (strncmp(arg, "--", 2) == 0) {
+		len = (int)strcspn(arg, "=");
+		if (ch == ':')
+			ctl_usage(ce, "option '%.*s' needs an argument", len,
+			    arg);
+		ctl_usage(ce, "unknown option '%.*s'", len, arg);
+	}
+	if (ch == ':')
+		ctl_usage(ce, "option '%s' needs an argument", name);
+	ctl_usage(ce, "unknown option '%s'", name);
+}
+
+/*
+ * Connects to ctxd, starting it if autostart is CTL_START, or with
+ * CTL_START_SAVED if a daemon went away leaving live contexts (so that
+ * ctxctl ls shows them again). Otherwise, without a daemon, returns -1:
+ * there are no contexts.
  */
 int
 ctl_connect(struct ctl *c, int autostart)
@@ -54,6 +94,8 @@ ctl_connect(struct ctl *c, int autostart)
 	config_free(&conf);
 	if (path == NULL)
 		errx(CTX_EXIT_FAILURE, "%s", cause);
+	if (autostart == CTL_START_SAVED)
+		autostart = client_saved(path) ? CTL_START : 0;
 	c->fd = client_connect(path, autostart, &cause);
 	free(path);
 	if (c->fd == -1 && autostart)
@@ -315,6 +357,7 @@ main(int argc, char **argv)
 	size_t		i;
 	int		ch;
 
+	signal(SIGPIPE, SIG_IGN);	/* a daemon that hangs up is an error */
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, "+:hS:V", longopts, NULL)) != -1) {
 		switch (ch) {

@@ -5,6 +5,8 @@
 #ifndef CTXCTL_H
 #define CTXCTL_H
 
+#include <getopt.h>
+
 #include "ctx.h"
 #include "proto.h"
 
@@ -37,7 +39,13 @@ extern const struct cmd_entry cmd_status_entry;
 extern const struct cmd_entry cmd_wait_entry;
 
 /* ctxctl.c */
-void __attribute__((noreturn)) ctl_usage(const struct cmd_entry *);
+void __attribute__((noreturn, format(printf, 2, 3)))
+		 ctl_usage(const struct cmd_entry *, const char *, ...);
+void __attribute__((noreturn))
+		 ctl_badopt(const struct cmd_entry *, int, char **);
+extern const struct option ctl_nolongopts[];
+#define CTL_START	1	/* start ctxd if it is not up */
+#define CTL_START_SAVED	2	/* ... only to show a saved tree */
 int		 ctl_connect(struct ctl *, int);
 int		 ctl_nodes(struct ctl *, struct msgout *, struct nodes *);
 void		 ctl_ok(struct ctl *, struct msgout *);

@@ -14,11 +14,12 @@
 
 #include "ctx.h"
 
+/* Bad usage: one line, what was wrong and the usage. */
 static void __attribute__((noreturn))
-usage(void)
+usage(const char *what, const char *arg)
 {
-	fprintf(stderr, "usage: ctxd [-f] [-c file] [-S socket]\n");
-	exit(CTX_EXIT_FAILURE);
+	errx(CTX_EXIT_FAILURE, "%s '%s' (usage: ctxd [-f] [-c file] "
+	    "[-S socket])", what, arg);
 }
 
 /*
@@ -51,6 +52,10 @@ detach(int *ready)
 	}
 	if (setsid() == -1)
 		err(CTX_EXIT_FAILURE, "setsid");
+	/* Nothing of the caller's: a pipe held open would keep it waiting. */
+	if (*ready > 3)
+		close_range(3, (unsigned)*ready - 1, 0);
+	close_range((unsigned)*ready + 1, ~0U, 0);
 	if (chdir("/") == -1)
 		err(CTX_EXIT_FAILURE, "chdir");
 	if ((fd = open("/dev/null", O_RDWR)) != -1) {
@@ -79,9 +84,12 @@ main(int argc, char **argv)
 	FILE			*logf = NULL;
 	const char		*file = NULL, *socket = NULL;
 	char			*cause, *path, *end;
+	char			 opt[3] = "-?";
 	int			 ch, fd, foreground = 0, ready = -1;
 
-	while ((ch = getopt(argc, argv, "c:fR:S:")) != -1) {
+	opterr = 0;
+	while ((ch = getopt(argc, argv, ":c:fR:S:")) != -1) {
+		opt[1] = (char)optopt;
 		switch (ch) {
 		case 'c':
 			file = optarg;
@@ -98,12 +106,14 @@ main(int argc, char **argv)
 		case 'S':
 			socket = optarg;
 			break;
+		case ':':
+			usage("option needs an argument:", opt);
 		default:
-			usage();
+			usage("unknown option", opt);
 		}
 	}
 	if (optind != argc)
-		usage();
+		usage("unexpected argument", argv[optind]);
 
 	config_defaults(&conf);
 	if (config_load(&conf, file, &cause) == -1)

@@ -337,6 +337,10 @@ on_signal(const struct signalfd_siginfo *si, void *arg)
 	struct ctxrun	*r = arg;
 	int		 sig = (int)si->ssi_signo;
 
+	if (sig == CTX_SIG_REJOIN) {
+		ctxlink_rejoin(r->link);
+		return;
+	}
 	switch (sig) {
 	case SIGUSR1:
 	case SIGUSR2:
@@ -501,6 +505,12 @@ on_link(int what, int sig, nsec_t grace, void *arg)
 	case CTXLINK_LOST:
 		say(r, "lost ctxd: deadlines hold all the same");
 		break;
+	case CTXLINK_BACK:
+		say(r, "back in the tree of a new ctxd");
+		break;
+	case CTXLINK_GONE:
+		say(r, "the new ctxd does not know this job: going on alone");
+		break;
 	}
 }
 
@@ -555,8 +565,9 @@ exit_status(const struct ctxrun *r)
 int
 main(int argc, char **argv)
 {
-	static const int	 sigs[] = {
-		SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGALRM, SIGUSR1, SIGUSR2
+	const int		 sigs[] = {
+		SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGALRM, SIGUSR1, SIGUSR2,
+		CTX_SIG_REJOIN
 	};
 	struct ctxrun		 r = { 0 };
 	struct job_params	 jp = { 0 };
@@ -568,9 +579,14 @@ main(int argc, char **argv)
 	char			*ccause;
 	char			 cgname[ID_LEN + 32], ts[TIMESTAMP_LEN];
 	nsec_t			 now, own, deadline;
+	sigset_t		 rejoin;
 	int			 status;
 
 	job_save_signals();
+	/* Held from the start: ctxd may call us back as soon as we register. */
+	sigemptyset(&rejoin);
+	sigaddset(&rejoin, CTX_SIG_REJOIN);
+	sigprocmask(SIG_BLOCK, &rejoin, NULL);
 	config_defaults(&conf);
 	if (config_load(&conf, NULL, &ccause) == -1)
 		errx(CTX_EXIT_FAILURE, "%s", ccause);
@@ -587,6 +603,8 @@ main(int argc, char **argv)
 
 	/* SPEC §3: a context already over starts nothing. */
 	now = clock_real();
+	signal(SIGPIPE, SIG_IGN);	/* a daemon that hangs up; the command
+					   gets it back */
 	join_tree(&r, &vs, now, &conf);
 	if (r.parent_deadline <= now || r.deadline <= now) {
 		say(&r, "%sdeadline has passed, not starting",
@@ -614,7 +632,6 @@ main(int argc, char **argv)
 	    &r);
 	if (sf == NULL)
 		err(CTX_EXIT_FAILURE, "cannot catch signals");
-	signal(SIGPIPE, SIG_IGN);	/* the command gets it back */
 
 	cg = getenv(ENV_CGROUP);
 	/* Ids are unique per daemon only; with the pid, per machine. */
@@ -631,6 +648,7 @@ main(int argc, char **argv)
 	    job_has_cgroup(r.job) ? "cgroup" : "subreaper");
 	if (r.link != NULL && ctxlink_watch(r.link, r.base, on_link, &r) == -1)
 		errx(CTX_EXIT_FAILURE, "cannot watch the link to ctxd");
+	ctxlink_started(r.link, job_cgroup(r.job));
 	if (r.detach) {
 		/* Started: the ctxrun in the foreground may go. */
 		(void)write(r.detach, r.id, strlen(r.id));

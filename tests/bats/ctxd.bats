@@ -360,9 +360,6 @@ EOF
 	kill -KILL "$pid"
 	wait_gone "$pid" 2
 	[ -S "$(ctx_sock)" ] # left behind
-	run --separate-stderr ctxctl ls
-	assert_success
-	assert_output ''
 	run ctxctl daemon status
 	assert_failure 1
 	id=$(ctxctl new -n again)
@@ -370,6 +367,19 @@ EOF
 	[ "$pid2" != "$pid" ]
 	run ctxctl status again
 	assert_line "id: $id"
+}
+
+@test "kill -9 of ctxd with nothing live: ls starts no daemon" {
+	id=$(ctxctl new)
+	ctxctl cancel "$id" >/dev/null
+	pid=$(daemon_pid)
+	kill -KILL "$pid"
+	wait_gone "$pid" 2
+	run --separate-stderr ctxctl ls
+	assert_success
+	assert_output ''
+	run ctxctl daemon status
+	assert_failure 1
 }
 
 @test "kill -9 of ctxd: a job still meets its deadline" {

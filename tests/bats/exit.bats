@@ -221,8 +221,13 @@ i=0; while [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done'
 	kill -KILL "$cpid"
 	wait "$cpid" || true
 	wait_gone "$child" 2 || fail "child $child survived its ctxrun"
-	# ctxrun had no chance to remove its job cgroup: clean it up here.
+	# ctxrun had no chance to remove its job cgroup: ctxd does it.
 	if [[ $cg == */ctx-* ]] && m=$(cgroup2_mount); then
-		rmdir "$m$cg"
+		local i=0
+		while [ -d "$m$cg" ] && [ $i -lt 100 ]; do sleep 0.02; i=$((i+1)); done
+		if [ -d "$m$cg" ]; then
+			rmdir "$m$cg"
+			fail "ctxd left the job's cgroup $cg behind"
+		fi
 	fi
 }

@@ -200,6 +200,20 @@ _cgroups_cleanup() {
 	return $rc
 }
 
+# The job cgroups (ctx-PID.ID) of leaked ctxruns, killed without a chance to
+# remove them: removed here, deepest first, so that a failed test does not
+# leave directories behind either.
+_leaked_cgroups_cleanup() {
+	local m pid dir
+	m=$(cgroup2_mount) || return 0
+	for pid in "${LEAKED[@]}"; do
+		for dir in "$m"/ctx-"$pid".*; do
+			[[ -d $dir ]] && find "$dir" -depth -type d -exec rmdir {} + 2>/dev/null
+		done
+	done
+	return 0
+}
+
 ctx_teardown() {
 	local rc=0 pid cmd report=""
 	_ctxd_cleanup
@@ -213,6 +227,7 @@ ctx_teardown() {
 		for pid in "${LEAKED[@]}"; do
 			wait_gone "$pid" 2
 		done
+		_leaked_cgroups_cleanup
 		rc=1
 	fi
 	_cgroups_cleanup || rc=1
