@@ -71,6 +71,14 @@ check-run:
 	@if ls tests/bats/*.bats >/dev/null 2>&1; then \
 		echo "CTX_BIN=$(abspath $(O)) $(BATS) tests/bats"; \
 		CTX_BIN=$(abspath $(O)) $(BATS) tests/bats; fi
+	tests/soak/run $(O) $(SOAK_CHECK_JOBS)
+
+# The soak: 10,000 jobs through one daemon, whose memory must come back.
+# make check runs SOAK_CHECK_JOBS of them.
+SOAK_JOBS ?= 10000
+SOAK_CHECK_JOBS ?= 300
+soak: all
+	tests/soak/run $(O) $(SOAK_JOBS)
 
 check: lint-man
 	$(MAKE) O=build check-build check-run bench-smoke
@@ -138,6 +146,6 @@ clean:
 
 .SECONDARY:
 
-.PHONY: all check check-build check-run lint-man deps demo bench bench-smoke install uninstall clean
+.PHONY: all check check-build check-run lint-man deps demo bench bench-smoke soak install uninstall clean
 
 -include $(shell find $(O) -name '*.d' 2>/dev/null)
