@@ -16,14 +16,12 @@ setup() {
 	mkdir -m 0700 d dir.ini
 	# values ini files (§7)
 	printf 'A = 1\n; fine\nno equals sign here\n' >noeq.ini
-	printf 'A = 1\n[build]\nCTX_MINE = 2\n' >ctxkey.ini
 	printf 'A = 1\nB = %0250d\n' 0 >long.ini
 	# ctxd.ini files (§10)
 	printf 'grace = 1s\nno_such_key = 1\n' >unknown.ini
 	printf '[ctxd]\nhistory = 10000001\n' >history.ini
 	printf '[ctxd]\nlog_level = loud\n' >level.ini
 	printf '[ctxd]\nlog_file = relative.log\n' >logfile.ini
-	printf 'grace = 1s\n[ctxd\n' >header.ini
 	printf 'grace = 1s\n[other]\nidle_exit = 1s\n' >section.ini
 }
 
@@ -37,13 +35,13 @@ snapshot() {
 		fail "ctxctl ls failed: $SNAP"
 }
 
-# with_tree: a daemon with a context p, two named twin and an ended one.
+# with_tree [ended]: a daemon with a context p (and one that has ended).
 with_tree() {
 	ctxctl new -n p >/dev/null
-	ctxctl new -n twin >/dev/null
-	ctxctl new -n twin >/dev/null
-	ctxctl new -n ended >/dev/null
-	ctxctl cancel ended
+	if [[ ${1:-} == ended ]]; then
+		ctxctl new -n ended >/dev/null
+		ctxctl cancel ended
+	fi
 }
 
 # future: sets FUTURE to a CTX_DEADLINE an hour ahead, for a parent context
@@ -100,10 +98,6 @@ $SNAP"
 	row 125 "missing command" -- ctxrun -t 1s
 }
 
-@test "ctxrun -t 1h30: bad duration (a number without its unit)" {
-	row 125 "'1h30'" -- ctxrun -t 1h30 touch marker
-}
-
 @test "ctxrun -D 2026-02-30T00:00:00Z: a day that does not exist" {
 	row 125 "'2026-02-30T00:00:00Z'" -- ctxrun -D 2026-02-30T00:00:00Z touch marker
 }
@@ -122,10 +116,6 @@ $SNAP"
 	row 125 "noeq.ini:3" -- ctxrun -f noeq.ini touch marker
 }
 
-@test "ctxrun -n build -f ctxkey.ini: CTX_ key in the values file, file:line" {
-	row 125 "ctxkey.ini:3" -- ctxrun -n build -f ctxkey.ini touch marker
-}
-
 # --- ctxrun: parent, environment, ctxd.ini ---------------------------------------
 
 @test "ctxrun -p nosuch: unknown parent context" {
@@ -137,12 +127,6 @@ $SNAP"
 	future
 	CTX_ID=x00000000000000a1 CTX_DEADLINE=$FUTURE CTX_SIGNAL=FOO \
 		row 125 "CTX_SIGNAL" -- ctxrun touch marker
-}
-
-@test "ctxrun with CTX_GRACE=5x: malformed parent grace" {
-	future
-	CTX_ID=x00000000000000a1 CTX_DEADLINE=$FUTURE CTX_GRACE=5x \
-		row 125 "CTX_GRACE" -- ctxrun touch marker
 }
 
 @test "ctxrun with CTXD_CONFIG: unknown key in ctxd.ini, file:line" {
@@ -167,16 +151,8 @@ $SNAP"
 	row 125 "'--bogus'" -- ctxctl --bogus ls
 }
 
-@test "ctxctl -S: option missing its argument" {
-	row 125 "'-S'" -- ctxctl -S
-}
-
 @test "ctxctl new -x: unknown option of a command is named" {
 	row 125 "'-x'" -- ctxctl new -x
-}
-
-@test "ctxctl new -t: option of a command missing its argument is named" {
-	row 125 "'-t'" -- ctxctl new -t
 }
 
 @test "ctxctl new extra: extra argument is named" {
@@ -213,7 +189,7 @@ $SNAP"
 }
 
 @test "ctxctl new -p ended: parent has ended" {
-	with_tree
+	with_tree ended
 	row 125 "has ended" -- ctxctl new -p ended
 }
 
@@ -238,10 +214,6 @@ $SNAP"
 	row 125 "'-x'" -- ctxd -f -S "$PWD/d/sock" -x
 }
 
-@test "ctxd -c: option missing its argument, one line" {
-	row 125 "'-c'" -- ctxd -f -S "$PWD/d/sock" -c
-}
-
 @test "ctxd extra: extra argument is named" {
 	row 125 "'extra'" -- ctxd -f -S "$PWD/d/sock" extra
 }
@@ -262,10 +234,6 @@ $SNAP"
 
 @test "ctxd -c logfile.ini: relative log_file, file:line" {
 	row 125 "logfile.ini:2" -- ctxd -f -S "$PWD/d/sock" -c logfile.ini
-}
-
-@test "ctxd -c header.ini: unterminated section header, file:line" {
-	row 125 "header.ini:2" -- ctxd -f -S "$PWD/d/sock" -c header.ini
 }
 
 @test "ctxd without -f: a bad ctxd.ini fails before detaching" {
