@@ -162,8 +162,9 @@ py() {
 	# A well-behaved connection makes a parent with 40 kB of values and 20
 	# children, so that `status kid` answers about 800 kB. Then the
 	# offender asks for it 20 times (16 MB of replies) and never reads.
-	# ctxd(8): "A client that does not read its replies is dropped once
-	# more than 4 MiB are queued for it": it waits up to 2 s for the hang-up.
+	# ctxd(8): a client that does not read is not read from while more
+	# than 1 MiB is queued for it, and is dropped when its queue has not
+	# moved for 5 seconds: it waits up to 7 s for the hang-up.
 	py '
 path = sys.argv[1]
 a = connect(path)
@@ -184,7 +185,7 @@ open("sent", "w").write(str(os.getpid()))
 p = select.poll()
 p.register(s, select.POLLRDHUP | select.POLLHUP)
 t0 = time.monotonic()
-ev = p.poll(2000)
+ev = p.poll(7000)
 print("dropped" if ev else "not dropped after %.1f s" % (time.monotonic() - t0))
 ' "$(ctx_sock)" >offender.out 2>offender.err &
 	py=$!
@@ -198,7 +199,7 @@ print("dropped" if ev else "not dropped after %.1f s" % (time.monotonic() - t0))
 	offender=$(<sent)
 	# while its replies are stuck, a normal client is served
 	served
-	wait_status "$py" 5 || fail "the offender did not finish"
+	wait_status "$py" 10 || fail "the offender did not finish"
 	[ "$BG_STATUS" -eq 0 ] || fail "offender: $(cat offender.err)"
 	[ "$(<offender.out)" = dropped ] ||
 		fail "the offender was not dropped: $(<offender.out); log: $(tail -3 ctxd.log)"
