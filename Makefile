@@ -74,7 +74,7 @@ check-run:
 
 check: lint-man
 	$(MAKE) O=build check-build check-run bench-smoke
-	$(MAKE) O=build/san SAN=1 check-build check-run
+	$(MAKE) O=build/san SAN=1 check-build check-run fuzz-regress
 
 # The benchmark at a tiny size, so that it cannot rot.
 bench-smoke: all $(BENCH_PROGS)
@@ -139,5 +139,7 @@ clean:
 .SECONDARY:
 
 .PHONY: all check check-build check-run lint-man deps demo bench bench-smoke install uninstall clean
+
+-include tests/fuzz/fuzz.mk
 
 -include $(shell find $(O) -name '*.d' 2>/dev/null)
