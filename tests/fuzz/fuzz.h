@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ctx.h"
+
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 /*
@@ -38,6 +40,28 @@ fuzz_string(const uint8_t *data, size_t size, size_t room)
 	memcpy(s, data, size);
 	s[size] = '\0';
 	return s;
+}
+
+/*
+ * Formats v into buffers of every size up to the full text's, each of which
+ * must get a prefix of it, as from snprintf(). Each buffer is a malloc() of
+ * its exact size, for ASan to see a byte too far on either side.
+ */
+static inline void
+fuzz_format_short(void (*format)(nsec_t, char *, size_t), nsec_t v,
+    const char *full)
+{
+	char	*buf;
+	size_t	 len, flen = strlen(full);
+
+	for (len = 1; len <= flen + 1; len++) {
+		if ((buf = malloc(len)) == NULL)
+			abort();
+		format(v, buf, len);
+		FUZZ_CHECK(strlen(buf) == len - 1);
+		FUZZ_CHECK(strncmp(buf, full, len - 1) == 0);
+		free(buf);
+	}
 }
 
 #endif

@@ -6,6 +6,7 @@
  * - a duration parses to 0 .. INT64_MAX - 1 (INT64_MAX means no deadline);
  * - duration_format() writes seconds with up to nine decimals, exactly,
  *   so parsing its output gives the same value back;
+ * - into a short buffer, it writes a prefix of that, as snprintf() would;
  * - a duration ending in a digit is a bare number of seconds: with an "s"
  *   added it means the same.
  */
@@ -36,6 +37,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	duration_format(ns, out, sizeof out);
 	FUZZ_CHECK(strlen(out) < 32);
 	FUZZ_CHECK(duration_parse(out, &again, &cause) == 0 && again == ns);
+	fuzz_format_short(duration_format, ns, out);
 
 	len = strlen(s);
 	if (len > 0 && strchr("0123456789.", s[len - 1]) != NULL) {

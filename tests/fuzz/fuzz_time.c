@@ -16,27 +16,6 @@
 #include "ctx.h"
 #include "fuzz.h"
 
-/*
- * Formats t into every short buffer, each a prefix of the full output.
- * Each buffer is a malloc() of its exact size, for ASan to see a byte too
- * far on either side.
- */
-static void
-format_short(nsec_t t, const char *full)
-{
-	char	*buf;
-	size_t	 len, flen = strlen(full);
-
-	for (len = 1; len <= flen + 1; len++) {
-		if ((buf = malloc(len)) == NULL)
-			abort();
-		timestamp_format(t, buf, len);
-		FUZZ_CHECK(strlen(buf) == len - 1);
-		FUZZ_CHECK(strncmp(buf, full, len - 1) == 0);
-		free(buf);
-	}
-}
-
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -64,6 +43,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK(again == t - t % NSEC_PER_MSEC);
 	timestamp_format(again, again_out, sizeof again_out);
 	FUZZ_CHECK(strcmp(out, again_out) == 0);
-	format_short(t, out);
+	fuzz_format_short(timestamp_format, t, out);
 	return 0;
 }
