@@ -6,8 +6,9 @@
  *
  * - an error is one message naming the file;
  * - whether the values load, and why not, does not depend on the section
- *   asked for (every key is checked), and the global keys are kept either
- *   way; every key kept is an environment name, none CTX_;
+ *   asked for (every key is checked), but for a required section that is
+ *   missing; the global keys are kept either way; every key kept is an
+ *   environment name, none CTX_;
  * - a ctxd.ini that loads holds values in range: durations not negative, a
  *   known log level, history from 0 to 10000000, absolute paths.
  */
@@ -62,20 +63,29 @@ values_has(const struct values *vs, const char *key)
 	return 0;
 }
 
+/*
+ * Loads the values twice: without a section, and with [build] required.
+ * Only a missing [build] may tell the two apart.
+ */
 static void
 values_check(void)
 {
 	struct values		 globals, all;
 	const struct value	*v;
 	const char		*why;
-	char			*cause = NULL, *cause1 = NULL;
-	int			 r;
+	char			*cause = NULL, *cause1 = NULL, *missing;
+	int			 r, r1;
 
 	values_init(&globals);
 	values_init(&all);
 	r = inifile_values(ini_path, NULL, 0, &globals, &cause);
-	FUZZ_CHECK(inifile_values(ini_path, SECTION, 0, &all, &cause1) == r);
-	if (r == -1) {
+	r1 = inifile_values(ini_path, SECTION, 1, &all, &cause1);
+	if (r == 0 && r1 == -1) {
+		xasprintf(&missing, "%s: no section [%s]", ini_path, SECTION);
+		FUZZ_CHECK(strcmp(cause1, missing) == 0);
+		free(missing);
+	} else if (r == -1) {
+		FUZZ_CHECK(r1 == -1);
 		cause_check(cause);
 		FUZZ_CHECK(strcmp(cause, cause1) == 0);
 	} else {

@@ -6,7 +6,8 @@
  * - the stream frames to the same messages, and ends the same way, whether
  *   its bytes arrive all at once or one at a time;
  * - each message's fields are non-empty keys without '=', and building the
- *   message again with msgout_adds() gives back the payload it came from;
+ *   message again with msgout_adds() and msgout_add() gives back the
+ *   payload it came from;
  * - msg_get() finds the first field of a key, and nothing for a key that
  *   no field can have.
  *
@@ -52,7 +53,11 @@ msg_check(const struct msg *m, uint16_t type, const uint8_t *payload,
 			FUZZ_CHECK(msg_get(m, key) == m->fields[j].val);
 			(void)msg_num(m, key, 0);
 		}
-		msgout_adds(mo, key, m->fields[i].val);
+		/* Both ways of adding a field, which must agree. */
+		if (i % 2 == 0)
+			msgout_adds(mo, key, m->fields[i].val);
+		else
+			msgout_add(mo, key, "%s", m->fields[i].val);
 	}
 
 	if ((eb = evbuffer_new()) == NULL)
