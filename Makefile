@@ -82,7 +82,7 @@ soak: all
 
 check: lint-man
 	$(MAKE) O=build check-build check-run bench-smoke
-	$(MAKE) O=build/san SAN=1 check-build check-run
+	$(MAKE) O=build/san SAN=1 check-build check-run fuzz-regress
 
 # The benchmark at a tiny size, so that it cannot rot.
 bench-smoke: all $(BENCH_PROGS)
@@ -147,5 +147,7 @@ clean:
 .SECONDARY:
 
 .PHONY: all check check-build check-run lint-man deps demo bench bench-smoke soak install uninstall clean
+
+-include tests/fuzz/fuzz.mk
 
 -include $(shell find $(O) -name '*.d' 2>/dev/null)

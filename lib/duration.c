@@ -121,18 +121,24 @@ duration_parse(const char *s, nsec_t *out, const char **cause)
 	return 0;
 }
 
-/* Formats a duration as seconds with as few decimals as it needs. */
+/*
+ * Formats a duration as seconds with as few decimals as it needs. The text
+ * is made whole before it is copied out, so that a short buffer gets a
+ * prefix of it, as from snprintf(): trimming zeros off a cut-off fraction
+ * would turn 1.05s into "1s", and a buffer of one byte was read before
+ * its start.
+ */
 void
 duration_format(nsec_t ns, char *buf, size_t len)
 {
-	char	*p;
+	char	tmp[48], *p;	/* two long longs and a point */
 
-	snprintf(buf, len, "%lld.%09lld", (long long)(ns / NSEC_PER_SEC),
+	snprintf(tmp, sizeof tmp, "%lld.%09lld", (long long)(ns / NSEC_PER_SEC),
 	    (long long)(ns % NSEC_PER_SEC));
-	p = buf + strlen(buf) - 1;
+	p = tmp + strlen(tmp) - 1;
 	while (*p == '0')
 		*p-- = '\0';
 	if (*p == '.')
 		*p = '\0';
-	strncat(buf, "s", len - strlen(buf) - 1);
+	snprintf(buf, len, "%ss", tmp);
 }

@@ -170,6 +170,26 @@ test_format(void)
 	FORMATS(INT64_MAX - 1, "9223372036.854775806s");
 }
 
+/* A short buffer gets a prefix of the text, as from snprintf(). */
+static void
+test_format_short(void)
+{
+	char	buf[8];
+
+	duration_format(0, buf, 1);
+	CHECK_STR(buf, "");
+	duration_format(0, buf, 2);
+	CHECK_STR(buf, "0");
+	duration_format(30 * SEC, buf, 3);
+	CHECK_STR(buf, "30");
+	duration_format(1050 * NSEC_PER_MSEC, buf, 4);
+	CHECK_STR(buf, "1.0");
+	duration_format(1050 * NSEC_PER_MSEC, buf, 5);
+	CHECK_STR(buf, "1.05");
+	duration_format(1050 * NSEC_PER_MSEC, buf, 6);
+	CHECK_STR(buf, "1.05s");
+}
+
 /* What duration_format writes, duration_parse reads back. */
 static void
 test_format_round_trip(void)
@@ -200,6 +220,7 @@ const struct unit_test unit_tests[] = {
 	{ "errors", test_errors },
 	{ "error_keeps_out", test_error_keeps_out },
 	{ "format", test_format },
+	{ "format_short", test_format_short },
 	{ "format_round_trip", test_format_round_trip },
 	{ NULL, NULL }
 };
