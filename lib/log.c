@@ -35,7 +35,7 @@ log_open(const char *name, int level, const char *file)
 		setvbuf(log_fp, NULL, _IOLBF, 0);
 }
 
-static void
+static void __attribute__((format(printf, 3, 0)))
 log_vwrite(int level, int prio, const char *fmt, va_list ap)
 {
 	FILE	*fp;

@@ -88,7 +88,7 @@ draw_line(const struct msg *m, const char *prefix, const char *branch)
 	ctl_left(m, left, sizeof left);
 	printf("%s%s%s  %s  %s  %s  %s  %s\n", prefix, branch,
 	    msg_get(m, "id"), name != NULL ? name : "-",
-	    err != NULL ? err : msg_get(m, "state"), pid != NULL ? pid : "-",
+	    err != NULL ? err : ctl_state(m), pid != NULL ? pid : "-",
 	    left, cmd != NULL ? cmd : "-");
 }
 

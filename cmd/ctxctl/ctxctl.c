@@ -105,6 +105,24 @@ ctl_connect(struct ctl *c, int autostart)
 	return c->fd;
 }
 
+/* A node's state; "?" if ctxd left it out. */
+const char *
+ctl_state(const struct msg *m)
+{
+	const char	*s = msg_get(m, "state");
+
+	return s != NULL ? s : "?";
+}
+
+/* What a MSG_FAIL says went wrong. */
+static const char *
+ctl_error(const struct msg *m)
+{
+	const char	*e = msg_get(m, "error");
+
+	return e != NULL ? e : "ctxd refused the request";
+}
+
 /*
  * Sends a request and collects the MSG_NODE replies up to MSG_END (or the
  * single MSG_NODE some requests get). A MSG_FAIL ends ctxctl: status 1 if a
@@ -136,7 +154,7 @@ ctl_nodes(struct ctl *c, struct msgout *mo, struct nodes *out)
 		if (r == -1)
 			errx(CTX_EXIT_FAILURE, "ctxd: %s", cause);
 		if (m.type == MSG_FAIL) {
-			warnx("%s", msg_get(&m, "error"));
+			warnx("%s", ctl_error(&m));
 			r = msg_get(&m, "notfound") != NULL ? 1 :
 			    CTX_EXIT_FAILURE;
 			msg_free(&m);
@@ -173,7 +191,7 @@ ctl_ok(struct ctl *c, struct msgout *mo)
 	if (client_request(c->fd, mo, &m, &cause) == -1)
 		errx(CTX_EXIT_FAILURE, "ctxd: %s", cause);
 	if (m.type == MSG_FAIL) {
-		warnx("%s", msg_get(&m, "error"));
+		warnx("%s", ctl_error(&m));
 		status = msg_get(&m, "notfound") != NULL ? 1 : CTX_EXIT_FAILURE;
 		msg_free(&m);
 		exit(status);
@@ -242,7 +260,7 @@ ctl_left(const struct msg *m, char *buf, size_t len)
 	nsec_t	deadline = msg_num(m, "deadline", NSEC_NONE), left;
 
 	if (deadline == NSEC_NONE ||
-	    strcmp(msg_get(m, "state"), "running") != 0) {
+	    strcmp(ctl_state(m), "running") != 0) {
 		snprintf(buf, len, "-");
 		return;
 	}
@@ -312,7 +330,7 @@ json_node(const struct msg *m, int open)
 	if (deadline != NSEC_NONE) {
 		timestamp_format(deadline, ts, sizeof ts);
 		printf(",\"deadline\":\"%s\"", ts);
-		if (strcmp(msg_get(m, "state"), "running") == 0)
+		if (strcmp(ctl_state(m), "running") == 0)
 			printf(",\"left_ms\":%lld", (long long)((deadline -
 			    clock_real()) / NSEC_PER_MSEC));
 	}

@@ -44,6 +44,7 @@ void __attribute__((noreturn, format(printf, 2, 3)))
 void __attribute__((noreturn))
 		 ctl_badopt(const struct cmd_entry *, int, char **);
 extern const struct option ctl_nolongopts[];
+const char	*ctl_state(const struct msg *);
 #define CTL_START	1	/* start ctxd if it is not up */
 #define CTL_START_SAVED	2	/* ... only to show a saved tree */
 int		 ctl_connect(struct ctl *, int);
