@@ -1,13 +1,12 @@
 /*
  * server.c: ctxd's side of the socket. The one place that touches libevent
  * for peers: it accepts, checks each peer's uid, frames its messages and
- * hands each request to its handler; write interest is libevent's
- * bufferevent, armed only while output is queued. A peer that breaks the
- * protocol is dropped; the daemon goes on.
+ * hands each request to its handler (server-req.c, server-job.c); write
+ * interest is libevent's bufferevent, armed only while output is queued. A
+ * peer that breaks the protocol is dropped; the daemon goes on.
  */
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/un.h>
 
 #include <errno.h>
@@ -23,29 +22,18 @@
 
 #include "ctx.h"
 #include "proto.h"
+#include "server.h"
 
 #define ACCEPT_PAUSE_MS	100	/* after EMFILE */
 #define PEER_OUT_MAX	(1024 * 1024)	/* queued before we stop reading */
 #define PEER_STALL_S	5	/* output stuck that long: drop the peer */
-#define VALUES_MAX	(PROTO_MAX - 4096)	/* so a node's reply fits */
 
-struct peer {
-	struct bufferevent	*bev;
-	uid_t			 uid;
-	pid_t			 pid;
-	struct node		*job;		/* registered by this peer */
-	struct nodeptrs		 waiting;	/* MSG_WAIT in progress */
-	int			 dropped;	/* freed on the next turn */
-	int			 throttled;	/* reads off until output drains */
-	TAILQ_ENTRY(peer)	 entry;
-};
-
-static struct event_base	*srv_base;
+struct event_base		*srv_base;
 static struct evconnlistener	*srv_listener;
 static struct event		*srv_resume;	/* accept again after EMFILE */
 static struct event		*srv_idle;
 static int			 srv_starved;	/* out of fds, said so */
-static const struct config	*srv_config;
+const struct config		*srv_config;
 static char			*srv_path;
 static nsec_t			 srv_started;
 static TAILQ_HEAD(, peer)	 peers = TAILQ_HEAD_INITIALIZER(peers);
@@ -54,7 +42,6 @@ static size_t			 npeers;
 static void	peer_free(struct peer *);
 static void	peer_event(struct bufferevent *, short, void *);
 static void	server_idle_check(void);
-static void	server_job_lost(struct node *);
 
 static void
 peer_on_drop(evutil_socket_t fd, short events, void *arg)
@@ -65,8 +52,9 @@ peer_on_drop(evutil_socket_t fd, short events, void *arg)
 }
 
 /*
- * Drops a peer, saying why (NULL: it left): at once for its reads and writes, and frees it on the next
- * turn of the loop, since callers up the stack may still hold it.
+ * Drops a peer, saying why (NULL: it left): at once for its reads and
+ * writes, and frees it on the next turn of the loop, since callers up the
+ * stack may still hold it.
  */
 static void
 peer_drop(struct peer *p, const char *why)
@@ -89,7 +77,7 @@ peer_drop(struct peer *p, const char *why)
  * more than PEER_OUT_MAX queued, and a peer whose queue does not move for
  * PEER_STALL_S is dropped: that bounds what one peer can make us hold.
  */
-static int
+int
 peer_send(struct peer *p, struct msgout *mo)
 {
 	struct evbuffer	*out = bufferevent_get_output(p->bev);
@@ -105,7 +93,7 @@ peer_send(struct peer *p, struct msgout *mo)
 	return msgout_send(mo, out);
 }
 
-static void
+void
 peer_ok(struct peer *p, long long count)
 {
 	struct msgout	*mo = msgout_new(MSG_OK);
@@ -114,11 +102,7 @@ peer_ok(struct peer *p, long long count)
 	peer_send(p, mo);
 }
 
-static void
-peer_fail(struct peer *p, int notfound, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
+void
 peer_fail(struct peer *p, int notfound, const char *fmt, ...)
 {
 	struct msgout	*mo = msgout_new(MSG_FAIL);
@@ -134,404 +118,6 @@ peer_fail(struct peer *p, int notfound, const char *fmt, ...)
 		msgout_add(mo, "notfound", "1");
 	free(text);
 	peer_send(p, mo);
-}
-
-/* A node as MSG_NODE; with values (and pids) when full is set. */
-static struct msgout *
-node_msg(const struct node *n, int full)
-{
-	struct msgout	*mo = msgout_new(MSG_NODE);
-	struct values	 vs;
-	struct value	*v;
-	struct proclist	 pl = { 0 };
-	size_t		 i;
-
-	msgout_add(mo, "id", "%llu", (unsigned long long)n->id);
-	if (n->name != NULL)
-		msgout_adds(mo, "name", n->name);
-	if (n->parent != NULL)
-		msgout_add(mo, "parent", "%llu",
-		    (unsigned long long)n->parent->id);
-	msgout_adds(mo, "state", n->state == NODE_RUNNING ? "running" : "done");
-	if (n->err != NULL) {
-		msgout_adds(mo, "err", n->err);
-		msgout_add(mo, "status", "%d", n->status);
-	}
-	if (n->deadline != NSEC_NONE)
-		msgout_add(mo, "deadline", "%lld", (long long)n->deadline);
-	if (n->pid != 0)
-		msgout_add(mo, "pid", "%d", (int)n->pid);
-	if (n->cmd != NULL)
-		msgout_adds(mo, "cmd", n->cmd);
-	msgout_add(mo, "created", "%lld", (long long)n->created);
-	msgout_adds(mo, "signal", signal_name(n->sig));
-	msgout_add(mo, "grace", "%lld", (long long)n->grace);
-	if (!full)
-		return mo;
-	values_init(&vs);
-	tree_values(n, &vs);
-	TAILQ_FOREACH(v, &vs, entry)
-		msgout_add(mo, "v", "%s=%s", v->key, v->val);
-	values_free(&vs);
-	if (n->pid != 0 && n->state == NODE_RUNNING &&
-	    proctree_scan(n->pid, &pl) == 0) {
-		msgout_add(mo, "pids", "%d", (int)n->pid);
-		for (i = 0; i < pl.n; i++)
-			msgout_add(mo, "pids", "%d", (int)pl.procs[i].pid);
-		proclist_free(&pl);
-	}
-	return mo;
-}
-
-/* Every node the "ctx" fields of m name; 0 with a reply sent if one names
- * nothing. */
-static int
-match_all(struct peer *p, const struct msg *m, struct nodeptrs *out)
-{
-	size_t	i, before;
-
-	for (i = 0; i < m->n; i++) {
-		if (strcmp(m->fields[i].key, "ctx") != 0)
-			continue;
-		before = out->n;
-		tree_match(m->fields[i].val, out);
-		if (out->n == before) {
-			peer_fail(p, 1, "no context '%s'", m->fields[i].val);
-			return 0;
-		}
-	}
-	if (out->n == 0) {
-		peer_fail(p, 0, "no context given");
-		return 0;
-	}
-	return 1;
-}
-
-/* The parent a new node asks for; NULL for the root. */
-static int
-new_parent(struct peer *p, const struct msg *m, struct node **parent)
-{
-	struct nodeptrs	 np = { 0 };
-	struct msgout	*mo;
-	const char	*ctx = msg_get(m, "parent");
-
-	*parent = NULL;
-	if (ctx == NULL || *ctx == '\0')
-		return 0;
-	tree_match(ctx, &np);
-	if (np.n != 1) {
-		peer_fail(p, 0, np.n == 0 ? "unknown parent context '%s'" :
-		    "parent context '%s' is ambiguous", ctx);
-		free(np.v);
-		return -1;
-	}
-	*parent = np.v[0];
-	free(np.v);
-	if ((*parent)->state != NODE_RUNNING) {
-		mo = msgout_new(MSG_FAIL);
-		msgout_add(mo, "error", "parent context %s has ended (%s)",
-		    ctx, (*parent)->err);
-		msgout_add(mo, "ended", "%d",
-		    (*parent)->status == CTX_EXIT_DEADLINE ?
-		    CTX_EXIT_DEADLINE : CTX_EXIT_CANCELED);
-		peer_send(p, mo);
-		return -1;
-	}
-	return 0;
-}
-
-/* Bytes the values of a new node under parent would take in a reply. */
-static size_t
-values_size(const struct node *parent, const struct values *own)
-{
-	struct values	 vs;
-	struct value	*v;
-	size_t		 n = 0;
-
-	values_init(&vs);
-	tree_values(parent, &vs);
-	TAILQ_FOREACH(v, own, entry)
-		values_set(&vs, v->key, v->val);
-	TAILQ_FOREACH(v, &vs, entry)
-		n += strlen(v->key) + strlen(v->val) + 4;
-	values_free(&vs);
-	return n;
-}
-
-/* MSG_NEW: a process-less context, or the job of a connecting ctxrun. */
-static void
-handle_new(struct peer *p, const struct msg *m)
-{
-	struct node	*parent, *n;
-	struct msgout	*mo;
-	struct values	 vs;
-	const char	*cause, *s;
-	nsec_t		 deadline, timeout, igrace;
-	size_t		 i;
-	int		 sig = SIGTERM, isig;
-
-	if (p->job != NULL) {
-		peer_fail(p, 0, "this connection has a job already");
-		return;
-	}
-	if ((s = msg_get(m, "signal")) != NULL &&
-	    signal_parse(s, &sig, &cause) == -1) {
-		peer_fail(p, 0, "%s '%s'", cause, s);
-		return;
-	}
-	values_init(&vs);
-	for (i = 0; i < m->n; i++) {
-		if (strcmp(m->fields[i].key, "v") == 0 &&
-		    values_set_pair(&vs, m->fields[i].val, &cause) == -1) {
-			peer_fail(p, 0, "value '%s': %s", m->fields[i].val,
-			    cause);
-			values_free(&vs);
-			return;
-		}
-	}
-	if (new_parent(p, m, &parent) == -1) {
-		values_free(&vs);
-		return;
-	}
-	if (values_size(parent, &vs) > VALUES_MAX) {
-		peer_fail(p, 0, "values too large (over %d bytes with the "
-		    "ancestors')", VALUES_MAX);
-		values_free(&vs);
-		return;
-	}
-	deadline = msg_num(m, "deadline", NSEC_NONE);
-	timeout = msg_num(m, "timeout", 0);
-	if (timeout > 0 && clock_real() + timeout < deadline)
-		deadline = clock_real() + timeout;
-
-	n = tree_new(parent, state_id_next(), msg_get(m, "name"), deadline);
-	n->sig = sig;
-	n->grace = msg_num(m, "grace", srv_config->grace);
-	n->pid = (pid_t)msg_num(m, "pid", 0);
-	if ((s = msg_get(m, "cmd")) != NULL)
-		n->cmd = xstrdup(s);
-	TAILQ_CONCAT(&n->values, &vs, entry);
-	if (n->pid != 0) {
-		n->job = nodejob_new();
-		(void)proc_start(n->pid, &n->job->start);
-		n->peer = p;
-		p->job = n;
-	} else if (tree_arm(n) == -1)
-		fatal("%s: timer", __func__);
-	state_node(n);
-	log_info("context %llu made (%s, parent %llu) by pid %d",
-	    (unsigned long long)n->id, n->pid != 0 ? "job" : "no process",
-	    parent != NULL ? (unsigned long long)parent->id : 0ULL,
-	    (int)p->pid);
-	mo = node_msg(n, 1);
-	if (n->inherited) {
-		tree_inherited(n, &isig, &igrace);
-		msgout_adds(mo, "isig", signal_name(isig));
-		msgout_add(mo, "igrace", "%lld", (long long)igrace);
-	}
-	peer_send(p, mo);
-}
-
-static void
-list_one(struct node *n, void *arg)
-{
-	peer_send(arg, node_msg(n, 0));
-}
-
-static void
-handle_list(struct peer *p, const struct msg *m)
-{
-	struct nodeptrs	np = { 0 };
-	size_t		i;
-
-	if (msg_get(m, "ctx") == NULL)
-		tree_walk(NULL, list_one, p);
-	else if (match_all(p, m, &np)) {
-		for (i = 0; i < np.n; i++)
-			tree_walk(np.v[i], list_one, p);
-	} else {
-		free(np.v);
-		return;
-	}
-	free(np.v);
-	peer_send(p, msgout_new(MSG_END));
-}
-
-/* MSG_STATUS and MSG_ENV: each context in full. */
-static void
-handle_status(struct peer *p, const struct msg *m)
-{
-	struct nodeptrs	np = { 0 };
-	size_t		i;
-
-	if (match_all(p, m, &np)) {
-		for (i = 0; i < np.n; i++)
-			peer_send(p, node_msg(np.v[i], 1));
-		peer_send(p, msgout_new(MSG_END));
-	}
-	free(np.v);
-}
-
-static void
-handle_cancel(struct peer *p, const struct msg *m)
-{
-	struct nodeptrs	 np = { 0 };
-	const char	*s, *cause;
-	size_t		 i;
-	int		 sig;
-	nsec_t		 grace;
-
-	if (!match_all(p, m, &np)) {
-		free(np.v);
-		return;
-	}
-	for (i = 0; i < np.n; i++) {
-		sig = np.v[i]->sig;
-		grace = msg_num(m, "grace", np.v[i]->grace);
-		if ((s = msg_get(m, "signal")) != NULL &&
-		    signal_parse(s, &sig, &cause) == -1) {
-			peer_fail(p, 0, "%s '%s'", cause, s);
-			free(np.v);
-			return;
-		}
-		log_info("context %llu cancelled by pid %d",
-		    (unsigned long long)np.v[i]->id, (int)p->pid);
-		tree_cancel(np.v[i], "canceled", CTX_EXIT_CANCELED, sig, grace,
-		    1);
-	}
-	peer_ok(p, (long long)np.n);
-	free(np.v);
-}
-
-/* Answers a MSG_WAIT once every node it waits for has ended. */
-static void
-wait_check(struct peer *p)
-{
-	size_t	i;
-
-	for (i = 0; i < p->waiting.n; i++) {
-		if (p->waiting.v[i]->state == NODE_RUNNING)
-			return;
-	}
-	for (i = 0; i < p->waiting.n; i++) {
-		p->waiting.v[i]->waited--;
-		peer_send(p, node_msg(p->waiting.v[i], 0));
-	}
-	free(p->waiting.v);
-	memset(&p->waiting, 0, sizeof p->waiting);
-	peer_send(p, msgout_new(MSG_END));
-}
-
-static void
-handle_wait(struct peer *p, const struct msg *m)
-{
-	size_t	i;
-
-	if (p->waiting.n > 0) {
-		peer_fail(p, 0, "already waiting");
-		return;
-	}
-	if (!match_all(p, m, &p->waiting)) {
-		free(p->waiting.v);
-		memset(&p->waiting, 0, sizeof p->waiting);
-		return;
-	}
-	for (i = 0; i < p->waiting.n; i++)
-		p->waiting.v[i]->waited++;
-	wait_check(p);
-}
-
-/* MSG_EXIT: the job of this connection has ended, as its ctxrun says. */
-static void
-handle_exit(struct peer *p, const struct msg *m)
-{
-	struct node	*n = p->job;
-	const char	*err = msg_get(m, "err");
-
-	if (n == NULL) {
-		peer_fail(p, 0, "no job on this connection");
-		return;
-	}
-	n->peer = NULL;
-	p->job = NULL;
-	tree_end(n, err != NULL ? err : "exited", (int)msg_num(m, "status", 0));
-	peer_ok(p, 1);
-}
-
-/* MSG_JOB: the job of this connection has started, in that cgroup. */
-static void
-handle_job(struct peer *p, const struct msg *m)
-{
-	struct node	*n = p->job;
-	const char	*cg = msg_get(m, "cgroup");
-
-	if (n == NULL) {
-		peer_fail(p, 0, "no job on this connection");
-		return;
-	}
-	free(n->job->cgroup);
-	n->job->cgroup = cg != NULL && *cg != '\0' ? xstrdup(cg) : NULL;
-	state_node(n);
-	peer_ok(p, 1);
-}
-
-/* Stops watching for the exit of a job's ctxrun: it is connected again. */
-static void
-nodejob_unwatch(struct nodejob *j)
-{
-	if (j->ev_gone != NULL)
-		event_free(j->ev_gone);
-	j->ev_gone = NULL;
-	if (j->pidfd != -1)
-		close(j->pidfd);
-	j->pidfd = -1;
-}
-
-/* Tells a job's ctxrun to end its job. */
-static void
-send_cancel(struct node *n, const char *err, int sig, nsec_t grace)
-{
-	struct msgout	*mo = msgout_new(MSG_CANCELED);
-
-	msgout_adds(mo, "err", err);
-	msgout_adds(mo, "signal", signal_name(sig));
-	msgout_add(mo, "grace", "%lld", (long long)grace);
-	peer_send(n->peer, mo);
-}
-
-/*
- * MSG_REJOIN: the ctxrun of a job, whose link broke when a ctxd went
- * away, takes its node again from the ctxd that loaded the saved tree. A
- * cancel that came while it was away is passed on now.
- */
-static void
-handle_rejoin(struct peer *p, const struct msg *m)
-{
-	struct node	*n = NULL;
-	const char	*id = msg_get(m, "id");
-	char		*end;
-	uint64_t	 v;
-
-	if (id != NULL && *id != '\0') {
-		v = strtoull(id, &end, 10);
-		if (*end == '\0')
-			n = tree_find(v);
-	}
-	if (p->job != NULL || n == NULL || n->pid == 0 || n->pid != p->pid ||
-	    n->state != NODE_RUNNING || n->peer != NULL ||
-	    n->job->orphan != NULL) {
-		peer_fail(p, 0, "no job '%s' of pid %d to rejoin",
-		    id != NULL ? id : "", (int)p->pid);
-		return;
-	}
-	nodejob_unwatch(n->job);
-	n->peer = p;
-	p->job = n;
-	log_info("context %llu: its ctxrun (pid %d) is back",
-	    (unsigned long long)n->id, (int)p->pid);
-	peer_send(p, node_msg(n, 0));
-	if (n->job->cerr != NULL)
-		send_cancel(n, n->job->cerr, n->job->csig, n->job->cgrace);
 }
 
 static void
@@ -732,166 +318,6 @@ server_on_resume(evutil_socket_t fd, short events, void *arg)
 	(void)events;
 	(void)arg;
 	evconnlistener_enable(srv_listener);
-}
-
-/*
- * Ends a job: its ctxrun does that when it is connected; one that is away
- * while ctxd restarted is told when it is back.
- */
-static void
-server_cancel_job(struct node *n, const char *err, int sig, nsec_t grace)
-{
-	struct nodejob	*j = n->job;
-
-	if (n->peer != NULL) {
-		send_cancel(n, err, sig, grace);
-		return;
-	}
-	free(j->cerr);
-	j->cerr = xstrdup(err);
-	j->csig = sig;
-	j->cgrace = grace;
-}
-
-/* The node of a job that ctxd ended itself, as a cancel says or "lost". */
-static void
-job_lost_end(struct node *n)
-{
-	const char	*err = n->job->cerr;
-	int		 status = CTX_EXIT_FAILURE;
-
-	if (err == NULL)
-		err = "lost";
-	else if (strcmp(err, "deadline exceeded") == 0)
-		status = CTX_EXIT_DEADLINE;
-	else
-		status = CTX_EXIT_CANCELED;
-	tree_end(n, err, status);
-}
-
-static void
-server_orphan_done(struct orphan *o, void *arg)
-{
-	struct node	*n = arg;
-
-	log_info("context %llu: its job has ended", (unsigned long long)n->id);
-	n->job->orphan = NULL;
-	orphan_free(o);
-	job_lost_end(n);
-}
-
-/*
- * A job's ctxrun is gone without saying how its job ended (SIGKILL, a
- * crash): ctxd ends the job through its cgroup, on the job's own signal and
- * grace, or those of a cancel that was waiting for the ctxrun.
- */
-static void
-server_job_lost(struct node *n)
-{
-	struct nodejob	*j = n->job;
-	int		 sig = j->cerr != NULL ? j->csig : n->sig;
-	nsec_t		 grace = j->cerr != NULL ? j->cgrace : n->grace;
-
-	nodejob_unwatch(j);
-	if (n->state != NODE_RUNNING || j->orphan != NULL)
-		return;
-	log_warnx("context %llu: its ctxrun (pid %d) is gone: ending its job",
-	    (unsigned long long)n->id, (int)n->pid);
-	if (j->cgroup != NULL) {
-		j->orphan = orphan_end(srv_base, j->cgroup, sig, grace,
-		    server_orphan_done, n);
-		if (j->orphan != NULL) {
-			n->ending = 1;
-			return;
-		}
-	}
-	job_lost_end(n);
-}
-
-static void
-server_on_gone(evutil_socket_t fd, short events, void *arg)
-{
-	(void)fd;
-	(void)events;
-	server_job_lost(arg);
-}
-
-/*
- * Watches for the exit of a job's ctxrun while it is away. Returns -1 if
- * that ctxrun is gone already (its pid dead, or another process's now).
- */
-static int
-nodejob_watch(struct node *n)
-{
-	struct nodejob		*j = n->job;
-	unsigned long long	 start;
-
-	j->pidfd = (int)syscall(SYS_pidfd_open, n->pid, 0);
-	if (j->pidfd == -1 || proc_start(n->pid, &start) == -1 ||
-	    start != j->start)
-		return -1;
-	j->ev_gone = event_new(srv_base, j->pidfd, EV_READ, server_on_gone, n);
-	if (j->ev_gone == NULL || event_add(j->ev_gone, NULL) == -1)
-		fatalx("%s: event", __func__);
-	return 0;
-}
-
-static void
-call_back(struct node *n, void *arg)
-{
-	(void)arg;
-	if (n->job != NULL && n->job->ev_gone != NULL &&
-	    syscall(SYS_pidfd_send_signal, n->job->pidfd, CTX_SIG_REJOIN, NULL,
-	    0) == -1)
-		log_warnx("context %llu: cannot call its ctxrun back: %s",
-		    (unsigned long long)n->id, strerror(errno));
-}
-
-/*
- * Listening now: tells the ctxrun of every job of the saved tree to come
- * back. The pidfd, checked against the start time we saved, makes sure the
- * signal reaches that ctxrun and nothing else.
- */
-static void
-server_call_back(void)
-{
-	tree_walk(NULL, call_back, NULL);
-}
-
-static void
-collect_live(struct node *n, void *arg)
-{
-	if (n->state == NODE_RUNNING)
-		nodeptrs_add(arg, n);
-}
-
-/*
- * After a restart, takes on the saved tree: arms the deadlines of
- * process-less contexts (one that passed while no daemon was up fires at
- * once), and waits for each job's ctxrun to come back, or ends the job
- * now if its ctxrun died meanwhile.
- */
-static void
-server_adopt(void)
-{
-	struct nodeptrs	 np = { 0 };
-	struct node	*n;
-	size_t		 i;
-
-	tree_walk(NULL, collect_live, &np);
-	for (i = 0; i < np.n; i++) {
-		n = np.v[i];
-		if (n->state != NODE_RUNNING)
-			continue;	/* ended with an ancestor */
-		if (n->pid == 0) {
-			if (tree_arm(n) == -1)
-				fatal("%s: timer", __func__);
-		} else if (nodejob_watch(n) == -1)
-			server_job_lost(n);
-	}
-	if (np.n > 0)
-		log_info("%zu contexts back from the saved tree", np.n);
-	free(np.v);
 }
 
 /* A node has ended: answer the waits that were waiting for it. */

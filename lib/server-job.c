@@ -1,0 +1,256 @@
+/*
+ * server-job.c: jobs whose ctxrun is not connected. After a restart, the
+ * saved jobs wait for their ctxrun to come back (called back with
+ * CTX_SIG_REJOIN, watched through a pidfd meanwhile); a job whose ctxrun
+ * is gone without saying how the job ended is ended by ctxd itself,
+ * through its cgroup (orphan.c).
+ */
+#include <sys/syscall.h>
+
+#include <errno.h>
+#include <event2/event.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ctx.h"
+#include "proto.h"
+#include "server.h"
+
+/* MSG_JOB: the job of this connection has started, in that cgroup. */
+void
+handle_job(struct peer *p, const struct msg *m)
+{
+	struct node	*n = p->job;
+	const char	*cg = msg_get(m, "cgroup");
+
+	if (n == NULL) {
+		peer_fail(p, 0, "no job on this connection");
+		return;
+	}
+	free(n->job->cgroup);
+	n->job->cgroup = cg != NULL && *cg != '\0' ? xstrdup(cg) : NULL;
+	state_node(n);
+	peer_ok(p, 1);
+}
+
+/* Stops watching for the exit of a job's ctxrun: it is connected again. */
+static void
+nodejob_unwatch(struct nodejob *j)
+{
+	if (j->ev_gone != NULL)
+		event_free(j->ev_gone);
+	j->ev_gone = NULL;
+	if (j->pidfd != -1)
+		close(j->pidfd);
+	j->pidfd = -1;
+}
+
+/* Tells a job's ctxrun to end its job. */
+static void
+send_cancel(struct node *n, const char *err, int sig, nsec_t grace)
+{
+	struct msgout	*mo = msgout_new(MSG_CANCELED);
+
+	msgout_adds(mo, "err", err);
+	msgout_adds(mo, "signal", signal_name(sig));
+	msgout_add(mo, "grace", "%lld", (long long)grace);
+	peer_send(n->peer, mo);
+}
+
+/*
+ * MSG_REJOIN: the ctxrun of a job, whose link broke when a ctxd went
+ * away, takes its node again from the ctxd that loaded the saved tree. A
+ * cancel that came while it was away is passed on now.
+ */
+void
+handle_rejoin(struct peer *p, const struct msg *m)
+{
+	struct node	*n = NULL;
+	const char	*id = msg_get(m, "id");
+	char		*end;
+	uint64_t	 v;
+
+	if (id != NULL && *id != '\0') {
+		v = strtoull(id, &end, 10);
+		if (*end == '\0')
+			n = tree_find(v);
+	}
+	if (p->job != NULL || n == NULL || n->pid == 0 || n->pid != p->pid ||
+	    n->state != NODE_RUNNING || n->peer != NULL ||
+	    n->job->orphan != NULL) {
+		peer_fail(p, 0, "no job '%s' of pid %d to rejoin",
+		    id != NULL ? id : "", (int)p->pid);
+		return;
+	}
+	nodejob_unwatch(n->job);
+	n->peer = p;
+	p->job = n;
+	log_info("context %llu: its ctxrun (pid %d) is back",
+	    (unsigned long long)n->id, (int)p->pid);
+	peer_send(p, node_msg(n, 0));
+	if (n->job->cerr != NULL)
+		send_cancel(n, n->job->cerr, n->job->csig, n->job->cgrace);
+}
+
+/*
+ * Ends a job: its ctxrun does that when it is connected; one that is away
+ * while ctxd restarted is told when it is back.
+ */
+void
+server_cancel_job(struct node *n, const char *err, int sig, nsec_t grace)
+{
+	struct nodejob	*j = n->job;
+
+	if (n->peer != NULL) {
+		send_cancel(n, err, sig, grace);
+		return;
+	}
+	free(j->cerr);
+	j->cerr = xstrdup(err);
+	j->csig = sig;
+	j->cgrace = grace;
+}
+
+/* The node of a job that ctxd ended itself, as a cancel says or "lost". */
+static void
+job_lost_end(struct node *n)
+{
+	const char	*err = n->job->cerr;
+	int		 status = CTX_EXIT_FAILURE;
+
+	if (err == NULL)
+		err = "lost";
+	else if (strcmp(err, "deadline exceeded") == 0)
+		status = CTX_EXIT_DEADLINE;
+	else
+		status = CTX_EXIT_CANCELED;
+	tree_end(n, err, status);
+}
+
+static void
+server_orphan_done(struct orphan *o, void *arg)
+{
+	struct node	*n = arg;
+
+	log_info("context %llu: its job has ended", (unsigned long long)n->id);
+	n->job->orphan = NULL;
+	orphan_free(o);
+	job_lost_end(n);
+}
+
+/*
+ * A job's ctxrun is gone without saying how its job ended (SIGKILL, a
+ * crash): ctxd ends the job through its cgroup, on the job's own signal and
+ * grace, or those of a cancel that was waiting for the ctxrun.
+ */
+void
+server_job_lost(struct node *n)
+{
+	struct nodejob	*j = n->job;
+	int		 sig = j->cerr != NULL ? j->csig : n->sig;
+	nsec_t		 grace = j->cerr != NULL ? j->cgrace : n->grace;
+
+	nodejob_unwatch(j);
+	if (n->state != NODE_RUNNING || j->orphan != NULL)
+		return;
+	log_warnx("context %llu: its ctxrun (pid %d) is gone: ending its job",
+	    (unsigned long long)n->id, (int)n->pid);
+	if (j->cgroup != NULL) {
+		j->orphan = orphan_end(srv_base, j->cgroup, sig, grace,
+		    server_orphan_done, n);
+		if (j->orphan != NULL) {
+			n->ending = 1;
+			return;
+		}
+	}
+	job_lost_end(n);
+}
+
+static void
+server_on_gone(evutil_socket_t fd, short events, void *arg)
+{
+	(void)fd;
+	(void)events;
+	server_job_lost(arg);
+}
+
+/*
+ * Watches for the exit of a job's ctxrun while it is away. Returns -1 if
+ * that ctxrun is gone already (its pid dead, or another process's now).
+ */
+static int
+nodejob_watch(struct node *n)
+{
+	struct nodejob		*j = n->job;
+	unsigned long long	 start;
+
+	j->pidfd = (int)syscall(SYS_pidfd_open, n->pid, 0);
+	if (j->pidfd == -1 || proc_start(n->pid, &start) == -1 ||
+	    start != j->start)
+		return -1;
+	j->ev_gone = event_new(srv_base, j->pidfd, EV_READ, server_on_gone, n);
+	if (j->ev_gone == NULL || event_add(j->ev_gone, NULL) == -1)
+		fatalx("%s: event", __func__);
+	return 0;
+}
+
+static void
+call_back(struct node *n, void *arg)
+{
+	(void)arg;
+	if (n->job != NULL && n->job->ev_gone != NULL &&
+	    syscall(SYS_pidfd_send_signal, n->job->pidfd, CTX_SIG_REJOIN, NULL,
+	    0) == -1)
+		log_warnx("context %llu: cannot call its ctxrun back: %s",
+		    (unsigned long long)n->id, strerror(errno));
+}
+
+/*
+ * Listening now: tells the ctxrun of every job of the saved tree to come
+ * back. The pidfd, checked against the start time we saved, makes sure the
+ * signal reaches that ctxrun and nothing else.
+ */
+void
+server_call_back(void)
+{
+	tree_walk(NULL, call_back, NULL);
+}
+
+static void
+collect_live(struct node *n, void *arg)
+{
+	if (n->state == NODE_RUNNING)
+		nodeptrs_add(arg, n);
+}
+
+/*
+ * After a restart, takes on the saved tree: arms the deadlines of
+ * process-less contexts (one that passed while no daemon was up fires at
+ * once), and waits for each job's ctxrun to come back, or ends the job
+ * now if its ctxrun died meanwhile.
+ */
+void
+server_adopt(void)
+{
+	struct nodeptrs	 np = { 0 };
+	struct node	*n;
+	size_t		 i;
+
+	tree_walk(NULL, collect_live, &np);
+	for (i = 0; i < np.n; i++) {
+		n = np.v[i];
+		if (n->state != NODE_RUNNING)
+			continue;	/* ended with an ancestor */
+		if (n->pid == 0) {
+			if (tree_arm(n) == -1)
+				fatal("%s: timer", __func__);
+		} else if (nodejob_watch(n) == -1)
+			server_job_lost(n);
+	}
+	if (np.n > 0)
+		log_info("%zu contexts back from the saved tree", np.n);
+	free(np.v);
+}

@@ -1,0 +1,339 @@
+/*
+ * server-req.c: ctxd's answers to the requests of its clients, one
+ * function each: make a context, list, show, cancel, wait for one, and the
+ * end of a job as its ctxrun reports it.
+ */
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ctx.h"
+#include "proto.h"
+#include "server.h"
+
+#define VALUES_MAX	(PROTO_MAX - 4096)	/* so a node's reply fits */
+
+/* A node as MSG_NODE; with values (and pids) when full is set. */
+struct msgout *
+node_msg(const struct node *n, int full)
+{
+	struct msgout	*mo = msgout_new(MSG_NODE);
+	struct values	 vs;
+	struct value	*v;
+	struct proclist	 pl = { 0 };
+	size_t		 i;
+
+	msgout_add(mo, "id", "%llu", (unsigned long long)n->id);
+	if (n->name != NULL)
+		msgout_adds(mo, "name", n->name);
+	if (n->parent != NULL)
+		msgout_add(mo, "parent", "%llu",
+		    (unsigned long long)n->parent->id);
+	msgout_adds(mo, "state", n->state == NODE_RUNNING ? "running" : "done");
+	if (n->err != NULL) {
+		msgout_adds(mo, "err", n->err);
+		msgout_add(mo, "status", "%d", n->status);
+	}
+	if (n->deadline != NSEC_NONE)
+		msgout_add(mo, "deadline", "%lld", (long long)n->deadline);
+	if (n->pid != 0)
+		msgout_add(mo, "pid", "%d", (int)n->pid);
+	if (n->cmd != NULL)
+		msgout_adds(mo, "cmd", n->cmd);
+	msgout_add(mo, "created", "%lld", (long long)n->created);
+	msgout_adds(mo, "signal", signal_name(n->sig));
+	msgout_add(mo, "grace", "%lld", (long long)n->grace);
+	if (!full)
+		return mo;
+	values_init(&vs);
+	tree_values(n, &vs);
+	TAILQ_FOREACH(v, &vs, entry)
+		msgout_add(mo, "v", "%s=%s", v->key, v->val);
+	values_free(&vs);
+	if (n->pid != 0 && n->state == NODE_RUNNING &&
+	    proctree_scan(n->pid, &pl) == 0) {
+		msgout_add(mo, "pids", "%d", (int)n->pid);
+		for (i = 0; i < pl.n; i++)
+			msgout_add(mo, "pids", "%d", (int)pl.procs[i].pid);
+		proclist_free(&pl);
+	}
+	return mo;
+}
+
+/* Every node the "ctx" fields of m name; 0 with a reply sent if one names
+ * nothing. */
+static int
+match_all(struct peer *p, const struct msg *m, struct nodeptrs *out)
+{
+	size_t	i, before;
+
+	for (i = 0; i < m->n; i++) {
+		if (strcmp(m->fields[i].key, "ctx") != 0)
+			continue;
+		before = out->n;
+		tree_match(m->fields[i].val, out);
+		if (out->n == before) {
+			peer_fail(p, 1, "no context '%s'", m->fields[i].val);
+			return 0;
+		}
+	}
+	if (out->n == 0) {
+		peer_fail(p, 0, "no context given");
+		return 0;
+	}
+	return 1;
+}
+
+/* The parent a new node asks for; NULL for the root. */
+static int
+new_parent(struct peer *p, const struct msg *m, struct node **parent)
+{
+	struct nodeptrs	 np = { 0 };
+	struct msgout	*mo;
+	const char	*ctx = msg_get(m, "parent");
+
+	*parent = NULL;
+	if (ctx == NULL || *ctx == '\0')
+		return 0;
+	tree_match(ctx, &np);
+	if (np.n != 1) {
+		peer_fail(p, 0, np.n == 0 ? "unknown parent context '%s'" :
+		    "parent context '%s' is ambiguous", ctx);
+		free(np.v);
+		return -1;
+	}
+	*parent = np.v[0];
+	free(np.v);
+	if ((*parent)->state != NODE_RUNNING) {
+		mo = msgout_new(MSG_FAIL);
+		msgout_add(mo, "error", "parent context %s has ended (%s)",
+		    ctx, (*parent)->err);
+		msgout_add(mo, "ended", "%d",
+		    (*parent)->status == CTX_EXIT_DEADLINE ?
+		    CTX_EXIT_DEADLINE : CTX_EXIT_CANCELED);
+		peer_send(p, mo);
+		return -1;
+	}
+	return 0;
+}
+
+/* Bytes the values of a new node under parent would take in a reply. */
+static size_t
+values_size(const struct node *parent, const struct values *own)
+{
+	struct values	 vs;
+	struct value	*v;
+	size_t		 n = 0;
+
+	values_init(&vs);
+	tree_values(parent, &vs);
+	TAILQ_FOREACH(v, own, entry)
+		values_set(&vs, v->key, v->val);
+	TAILQ_FOREACH(v, &vs, entry)
+		n += strlen(v->key) + strlen(v->val) + 4;
+	values_free(&vs);
+	return n;
+}
+
+/* MSG_NEW: a process-less context, or the job of a connecting ctxrun. */
+void
+handle_new(struct peer *p, const struct msg *m)
+{
+	struct node	*parent, *n;
+	struct msgout	*mo;
+	struct values	 vs;
+	const char	*cause, *s;
+	nsec_t		 deadline, timeout, igrace;
+	size_t		 i;
+	int		 sig = SIGTERM, isig;
+
+	if (p->job != NULL) {
+		peer_fail(p, 0, "this connection has a job already");
+		return;
+	}
+	if ((s = msg_get(m, "signal")) != NULL &&
+	    signal_parse(s, &sig, &cause) == -1) {
+		peer_fail(p, 0, "%s '%s'", cause, s);
+		return;
+	}
+	values_init(&vs);
+	for (i = 0; i < m->n; i++) {
+		if (strcmp(m->fields[i].key, "v") == 0 &&
+		    values_set_pair(&vs, m->fields[i].val, &cause) == -1) {
+			peer_fail(p, 0, "value '%s': %s", m->fields[i].val,
+			    cause);
+			values_free(&vs);
+			return;
+		}
+	}
+	if (new_parent(p, m, &parent) == -1) {
+		values_free(&vs);
+		return;
+	}
+	if (values_size(parent, &vs) > VALUES_MAX) {
+		peer_fail(p, 0, "values too large (over %d bytes with the "
+		    "ancestors')", VALUES_MAX);
+		values_free(&vs);
+		return;
+	}
+	deadline = msg_num(m, "deadline", NSEC_NONE);
+	timeout = msg_num(m, "timeout", 0);
+	if (timeout > 0 && clock_real() + timeout < deadline)
+		deadline = clock_real() + timeout;
+
+	n = tree_new(parent, state_id_next(), msg_get(m, "name"), deadline);
+	n->sig = sig;
+	n->grace = msg_num(m, "grace", srv_config->grace);
+	n->pid = (pid_t)msg_num(m, "pid", 0);
+	if ((s = msg_get(m, "cmd")) != NULL)
+		n->cmd = xstrdup(s);
+	TAILQ_CONCAT(&n->values, &vs, entry);
+	if (n->pid != 0) {
+		n->job = nodejob_new();
+		(void)proc_start(n->pid, &n->job->start);
+		n->peer = p;
+		p->job = n;
+	} else if (tree_arm(n) == -1)
+		fatal("%s: timer", __func__);
+	state_node(n);
+	log_info("context %llu made (%s, parent %llu) by pid %d",
+	    (unsigned long long)n->id, n->pid != 0 ? "job" : "no process",
+	    parent != NULL ? (unsigned long long)parent->id : 0ULL,
+	    (int)p->pid);
+	mo = node_msg(n, 1);
+	if (n->inherited) {
+		tree_inherited(n, &isig, &igrace);
+		msgout_adds(mo, "isig", signal_name(isig));
+		msgout_add(mo, "igrace", "%lld", (long long)igrace);
+	}
+	peer_send(p, mo);
+}
+
+static void
+list_one(struct node *n, void *arg)
+{
+	peer_send(arg, node_msg(n, 0));
+}
+
+void
+handle_list(struct peer *p, const struct msg *m)
+{
+	struct nodeptrs	np = { 0 };
+	size_t		i;
+
+	if (msg_get(m, "ctx") == NULL)
+		tree_walk(NULL, list_one, p);
+	else if (match_all(p, m, &np)) {
+		for (i = 0; i < np.n; i++)
+			tree_walk(np.v[i], list_one, p);
+	} else {
+		free(np.v);
+		return;
+	}
+	free(np.v);
+	peer_send(p, msgout_new(MSG_END));
+}
+
+/* MSG_STATUS and MSG_ENV: each context in full. */
+void
+handle_status(struct peer *p, const struct msg *m)
+{
+	struct nodeptrs	np = { 0 };
+	size_t		i;
+
+	if (match_all(p, m, &np)) {
+		for (i = 0; i < np.n; i++)
+			peer_send(p, node_msg(np.v[i], 1));
+		peer_send(p, msgout_new(MSG_END));
+	}
+	free(np.v);
+}
+
+void
+handle_cancel(struct peer *p, const struct msg *m)
+{
+	struct nodeptrs	 np = { 0 };
+	const char	*s, *cause;
+	size_t		 i;
+	int		 sig;
+	nsec_t		 grace;
+
+	if (!match_all(p, m, &np)) {
+		free(np.v);
+		return;
+	}
+	for (i = 0; i < np.n; i++) {
+		sig = np.v[i]->sig;
+		grace = msg_num(m, "grace", np.v[i]->grace);
+		if ((s = msg_get(m, "signal")) != NULL &&
+		    signal_parse(s, &sig, &cause) == -1) {
+			peer_fail(p, 0, "%s '%s'", cause, s);
+			free(np.v);
+			return;
+		}
+		log_info("context %llu cancelled by pid %d",
+		    (unsigned long long)np.v[i]->id, (int)p->pid);
+		tree_cancel(np.v[i], "canceled", CTX_EXIT_CANCELED, sig, grace,
+		    1);
+	}
+	peer_ok(p, (long long)np.n);
+	free(np.v);
+}
+
+/* Answers a MSG_WAIT once every node it waits for has ended. */
+void
+wait_check(struct peer *p)
+{
+	size_t	i;
+
+	for (i = 0; i < p->waiting.n; i++) {
+		if (p->waiting.v[i]->state == NODE_RUNNING)
+			return;
+	}
+	for (i = 0; i < p->waiting.n; i++) {
+		p->waiting.v[i]->waited--;
+		peer_send(p, node_msg(p->waiting.v[i], 0));
+	}
+	free(p->waiting.v);
+	memset(&p->waiting, 0, sizeof p->waiting);
+	peer_send(p, msgout_new(MSG_END));
+}
+
+void
+handle_wait(struct peer *p, const struct msg *m)
+{
+	size_t	i;
+
+	if (p->waiting.n > 0) {
+		peer_fail(p, 0, "already waiting");
+		return;
+	}
+	if (!match_all(p, m, &p->waiting)) {
+		free(p->waiting.v);
+		memset(&p->waiting, 0, sizeof p->waiting);
+		return;
+	}
+	for (i = 0; i < p->waiting.n; i++)
+		p->waiting.v[i]->waited++;
+	wait_check(p);
+}
+
+/* MSG_EXIT: the job of this connection has ended, as its ctxrun says. */
+void
+handle_exit(struct peer *p, const struct msg *m)
+{
+	struct node	*n = p->job;
+	const char	*err = msg_get(m, "err");
+
+	if (n == NULL) {
+		peer_fail(p, 0, "no job on this connection");
+		return;
+	}
+	n->peer = NULL;
+	p->job = NULL;
+	tree_end(n, err != NULL ? err : "exited", (int)msg_num(m, "status", 0));
+	peer_ok(p, 1);
+}
