@@ -104,14 +104,13 @@ server_cancel_job(struct node *n, const char *err, int sig, nsec_t grace)
 {
 	struct nodejob	*j = n->job;
 
-	if (n->peer != NULL) {
-		send_cancel(n, err, sig, grace);
-		return;
-	}
+	/* Kept: should the ctxrun die before it ends the job, ctxd does. */
 	free(j->cerr);
 	j->cerr = xstrdup(err);
 	j->csig = sig;
 	j->cgrace = grace;
+	if (n->peer != NULL)
+		send_cancel(n, err, sig, grace);
 }
 
 /* The node of a job that ctxd ended itself, as a cancel says or "lost". */

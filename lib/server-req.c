@@ -187,7 +187,12 @@ handle_new(struct peer *p, const struct msg *m)
 	n = tree_new(parent, state_id_next(), msg_get(m, "name"), deadline);
 	n->sig = sig;
 	n->grace = msg_num(m, "grace", srv_config->grace);
-	n->pid = (pid_t)msg_num(m, "pid", 0);
+	/*
+	 * A job's ctxrun registers itself: its pid is the one the kernel
+	 * gives for the connection (in our pid namespace), not the one it
+	 * says, which is only a sign that this is a job.
+	 */
+	n->pid = msg_get(m, "pid") != NULL ? p->pid : 0;
 	if ((s = msg_get(m, "cmd")) != NULL)
 		n->cmd = xstrdup(s);
 	TAILQ_CONCAT(&n->values, &vs, entry);

@@ -223,3 +223,23 @@ wait_status_text() {
 	done
 	fail "status of $1 never showed '$2': $(ctxctl status "$1" 2>&1)"
 }
+
+@test "faults: a ctxrun killed while its job is being cancelled: ctxd finishes the cancel" {
+	local r inner
+	ctxrun_bg out err -n victim -k 20s -t 20s sh -c '
+		trap "" TERM
+		setsid sh -c "trap \"\" TERM; echo \$\$ > inner.pid; exec sleep 20" &
+		exec sleep 20'
+	r=$CTX_BG_PID
+	wait_file inner.pid 2
+	inner=$(read_pid inner.pid)
+	ctxctl cancel -k 0.4s victim >/dev/null
+	sleep 0.1
+	kill -KILL "$r"
+	wait "$r" || true
+	timer_start
+	wait_gone "$inner" 2 || fail "$inner survived"
+	# the cancel's grace, not the job's own 20 s
+	assert_elapsed_lt 1000
+	wait_status_text victim "err: canceled"
+}
