@@ -578,7 +578,7 @@ main(int argc, char **argv)
 	const char		*cause, *cg;
 	char			*ccause;
 	char			 cgname[ID_LEN + 32], ts[TIMESTAMP_LEN];
-	nsec_t			 now, own, deadline;
+	nsec_t			 now, mono, own, deadline;
 	sigset_t		 rejoin;
 	int			 status;
 
@@ -601,8 +601,13 @@ main(int argc, char **argv)
 	if (r.detach)
 		detach(&r);
 
-	/* SPEC §3: a context already over starts nothing. */
+	/*
+	 * SPEC §3: a context already over starts nothing. A --timeout runs
+	 * from here, on the monotonic clock: not from when the job has
+	 * started, which may be long after on a busy machine.
+	 */
 	now = clock_real();
+	mono = clock_mono();
 	signal(SIGPIPE, SIG_IGN);	/* a daemon that hangs up; the command
 					   gets it back */
 	join_tree(&r, &vs, now, &conf);
@@ -658,7 +663,8 @@ main(int argc, char **argv)
 		timestamp_format(deadline, ts, sizeof ts);
 		say(&r, "deadline %s (%s)", ts,
 		    r.parent_deadline <= own ? "parent's" : "own");
-		dl = deadline_arm(r.base, r.timeout, r.deadline,
+		dl = deadline_arm(r.base, r.timeout == NSEC_NONE ? NSEC_NONE :
+		    mono + r.timeout, r.deadline,
 		    r.parent_deadline, on_deadline, &r);
 		if (dl == NULL) {
 			/* Never run a job without its deadline. */
