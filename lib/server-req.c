@@ -16,9 +16,9 @@
 
 #define VALUES_MAX	(PROTO_MAX - 4096)	/* so a node's reply fits */
 
-/* A node as MSG_NODE; with values (and pids) when full is set. */
+/* A node as MSG_NODE, with what the NODE_* flags in what ask for. */
 struct msgout *
-node_msg(const struct node *n, int full)
+node_msg(const struct node *n, int what)
 {
 	struct msgout	*mo = msgout_new(MSG_NODE);
 	struct values	 vs;
@@ -46,14 +46,14 @@ node_msg(const struct node *n, int full)
 	msgout_add(mo, "created", "%lld", (long long)n->created);
 	msgout_adds(mo, "signal", signal_name(n->sig));
 	msgout_add(mo, "grace", "%lld", (long long)n->grace);
-	if (!full)
-		return mo;
-	values_init(&vs);
-	tree_values(n, &vs);
-	TAILQ_FOREACH(v, &vs, entry)
-		msgout_add(mo, "v", "%s=%s", v->key, v->val);
-	values_free(&vs);
-	if (n->pid != 0 && n->state == NODE_RUNNING &&
+	if (what & NODE_VALUES) {
+		values_init(&vs);
+		tree_values(n, &vs);
+		TAILQ_FOREACH(v, &vs, entry)
+			msgout_add(mo, "v", "%s=%s", v->key, v->val);
+		values_free(&vs);
+	}
+	if ((what & NODE_PIDS) && n->pid != 0 && n->state == NODE_RUNNING &&
 	    proctree_scan(n->pid, &pl) == 0) {
 		msgout_add(mo, "pids", "%d", (int)n->pid);
 		for (i = 0; i < pl.n; i++)
@@ -208,7 +208,12 @@ handle_new(struct peer *p, const struct msg *m)
 	    (unsigned long long)n->id, n->pid != 0 ? "job" : "no process",
 	    parent != NULL ? (unsigned long long)parent->id : 0ULL,
 	    (int)p->pid);
-	mo = node_msg(n, 1);
+	/*
+	 * ctxrun wants the values, not the pids: a scan of /proc for each
+	 * job that registers costs more the more jobs run, and a thousand
+	 * started at once took ctxd some 25 s of CPU (tests/bench).
+	 */
+	mo = node_msg(n, NODE_VALUES);
 	if (n->inherited) {
 		tree_inherited(n, &isig, &igrace);
 		msgout_adds(mo, "isig", signal_name(isig));
@@ -251,7 +256,8 @@ handle_status(struct peer *p, const struct msg *m)
 
 	if (match_all(p, m, &np)) {
 		for (i = 0; i < np.n; i++)
-			peer_send(p, node_msg(np.v[i], 1));
+			peer_send(p, node_msg(np.v[i],
+			    NODE_VALUES | NODE_PIDS));
 		peer_send(p, msgout_new(MSG_END));
 	}
 	free(np.v);

@@ -32,6 +32,8 @@ void		 peer_fail(struct peer *, int, const char *, ...)
 		    __attribute__((format(printf, 3, 4)));
 
 /* server-req.c */
+#define NODE_VALUES	0x1	/* its values, the ancestors' included */
+#define NODE_PIDS	0x2	/* its processes: a scan of all of /proc */
 struct msgout	*node_msg(const struct node *, int);
 void		 wait_check(struct peer *);
 void		 handle_new(struct peer *, const struct msg *);
