@@ -78,20 +78,16 @@ cgroup_mount(char **point, char **root)
 	return found;
 }
 
-/* A process's cgroup v2 path ("0::/a/b" in /proc/PID/cgroup); 0: ours. */
+/* This process's cgroup v2 path ("0::/a/b" in /proc/self/cgroup). */
 static char *
-cgroup_of(pid_t pid)
+cgroup_self(void)
 {
 	FILE	*f;
-	char	*line = NULL, *path = NULL, file[64];
+	char	*line = NULL, *path = NULL;
 	size_t	 size = 0;
 	ssize_t	 n;
 
-	if (pid == 0)
-		snprintf(file, sizeof file, "/proc/self/cgroup");
-	else
-		snprintf(file, sizeof file, "/proc/%d/cgroup", (int)pid);
-	if ((f = fopen(file, "re")) == NULL)
+	if ((f = fopen("/proc/self/cgroup", "re")) == NULL)
 		return NULL;
 	while (path == NULL && (n = getline(&line, &size, f)) != -1) {
 		if (strncmp(line, "0::/", 4) != 0)
@@ -114,7 +110,7 @@ cgroup_path(const char *name)
 
 	if (cgroup_mount(&point, &root) == -1)
 		return NULL;
-	if ((self = cgroup_of(0)) != NULL) {
+	if ((self = cgroup_self()) != NULL) {
 		/* A mount made in an ancestor namespace shows more of the path. */
 		rel = self;
 		len = strlen(root);
@@ -326,79 +322,120 @@ cgroup_dir(const struct cgroup *cg)
 	return cg->path;
 }
 
-/*
- * Signals pid if it is in the cgroup at rel (a path as /proc/PID/cgroup
- * shows it) or below. The pidfd pins the process, so the one found in the
- * cgroup is the one signalled. Returns 1 if signalled.
- */
+/* Adds the pids of the cgroup at path, and of those below it, to pl. */
 static int
-cgroup_signal_pid(const char *rel, pid_t pid, int sig)
+cgroup_list(const char *path, struct proclist *pl)
 {
-	char	*now;
-	size_t	 len = strlen(rel);
-	int	 fd, in;
-
-	if ((fd = (int)syscall(SYS_pidfd_open, pid, 0)) == -1)
-		return 0;
-	now = cgroup_of(pid);
-	in = now != NULL && strncmp(now, rel, len) == 0 &&
-	    (now[len] == '/' || now[len] == '\0');
-	free(now);
-	if (in && syscall(SYS_pidfd_send_signal, fd, sig, NULL, 0) == 0)
-		(void)syscall(SYS_pidfd_send_signal, fd, SIGCONT, NULL, 0);
-	else
-		in = 0;
-	close(fd);
-	return in;
-}
-
-/* Signals every process in the directory path, and below it. */
-static int
-cgroup_signal_dir(const char *path, const char *rel, int sig)
-{
+	struct proc	 p = { 0 };
+	struct dirent	*de;
 	DIR		*d;
 	FILE		*f;
-	struct dirent	*de;
-	char		*sub, line[32];
-	int		 n = 0;
+	char		*file;
+	long		 pid;
 
-	xasprintf(&sub, "%s/cgroup.procs", path);
-	if ((f = fopen(sub, "re")) != NULL) {
-		while (fgets(line, sizeof line, f) != NULL)
-			n += cgroup_signal_pid(rel, (pid_t)atoi(line), sig);
-		fclose(f);
+	xasprintf(&file, "%s/cgroup.procs", path);
+	f = fopen(file, "re");
+	free(file);
+	if (f == NULL)
+		return -1;
+	while (fscanf(f, "%ld", &pid) == 1) {
+		p.pid = (pid_t)pid;
+		proclist_add(pl, &p);
 	}
-	free(sub);
+	fclose(f);
 	if ((d = opendir(path)) == NULL)
-		return n;
+		return 0;
 	while ((de = readdir(d)) != NULL) {
 		if (de->d_type != DT_DIR || de->d_name[0] == '.')
 			continue;
-		xasprintf(&sub, "%s/%s", path, de->d_name);
-		n += cgroup_signal_dir(sub, rel, sig);
-		free(sub);
+		xasprintf(&file, "%s/%s", path, de->d_name);
+		(void)cgroup_list(file, pl);
+		free(file);
 	}
 	closedir(d);
-	return n;
+	return 0;
+}
+
+static int
+pid_cmp(const void *a, const void *b)
+{
+	pid_t	x = ((const struct proc *)a)->pid;
+	pid_t	y = ((const struct proc *)b)->pid;
+
+	return (x > y) - (x < y);
+}
+
+static int
+pid_in(const struct proclist *sorted, pid_t pid)
+{
+	struct proc	key = { 0 };
+
+	key.pid = pid;
+	return bsearch(&key, sorted->procs, sorted->n, sizeof key,
+	    pid_cmp) != NULL;
 }
 
 /*
- * Sends sig, then SIGCONT, to every process in the cgroup and below it.
- * Returns how many it reached. (cgroup.kill is the way for SIGKILL.)
+ * Sends sig, and then SIGCONT if cont, to every process in the cgroup and
+ * below it whose pid is not in seen (sorted), and adds those pids to seen.
+ * Returns how many were signalled, or -1 if the cgroup cannot be read.
+ *
+ * Every process listed is first pinned with a pidfd, then the cgroup is
+ * listed again, and a pidfd is used only if its pid is still listed: the
+ * pidfd's process is then the one in the cgroup, or, if the pid was freed
+ * and taken by a new member in between, a dead process that no signal
+ * reaches. A pid recycled outside the cgroup is never signalled. This
+ * costs four system calls a process and two reads of cgroup.procs, where
+ * a scan of /proc reads every process's stat twice.
  */
 int
-cgroup_signal(const struct cgroup *cg, int sig)
+cgroup_signal(const struct cgroup *cg, int sig, int cont,
+    struct proclist *seen)
 {
-	char	*point = NULL, *root = NULL, *rel;
-	int	 n;
+	struct proclist	 before = { 0 }, after = { 0 };
+	int		*fds;
+	size_t		 i;
+	int		 n = 0;
 
-	if (cgroup_mount(&point, &root) == -1)
-		return 0;
-	xasprintf(&rel, "%s%s", strcmp(root, "/") == 0 ? "" : root,
-	    cg->path + strlen(point));
-	n = cgroup_signal_dir(cg->path, rel, sig);
-	free(rel);
-	free(point);
-	free(root);
+	if (cgroup_list(cg->path, &before) == -1)
+		return -1;
+	fds = xreallocarray(NULL, before.n + 1, sizeof *fds);
+	for (i = 0; i < before.n; i++) {
+		fds[i] = -1;
+		if (pid_in(seen, before.procs[i].pid))
+			continue;
+		fds[i] = (int)syscall(SYS_pidfd_open, before.procs[i].pid, 0);
+	}
+	(void)cgroup_list(cg->path, &after);
+	qsort(after.procs, after.n, sizeof *after.procs, pid_cmp);
+	for (i = 0; i < before.n; i++) {
+		if (fds[i] == -1)
+			continue;
+		if (pid_in(&after, before.procs[i].pid) &&
+		    syscall(SYS_pidfd_send_signal, fds[i], sig, NULL, 0) == 0) {
+			if (cont)
+				syscall(SYS_pidfd_send_signal, fds[i], SIGCONT,
+				    NULL, 0);
+			n++;
+		}
+		close(fds[i]);
+		proclist_add(seen, &before.procs[i]);
+	}
+	qsort(seen->procs, seen->n, sizeof *seen->procs, pid_cmp);
+	free(fds);
+	proclist_free(&before);
+	proclist_free(&after);
+	return n;
+}
+
+/* How many processes are in the cgroup and below it; -1 if it cannot tell. */
+int
+cgroup_count(const struct cgroup *cg)
+{
+	struct proclist	pl = { 0 };
+	int		n;
+
+	n = cgroup_list(cg->path, &pl) == -1 ? -1 : (int)pl.n;
+	proclist_free(&pl);
 	return n;
 }

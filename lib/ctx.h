@@ -217,7 +217,7 @@ void		 cgroup_destroy(struct cgroup *);
 int		 cgroup_enter(int);
 const char	*cgroup_dir(const struct cgroup *);
 struct cgroup	*cgroup_attach(const char *);
-int		 cgroup_signal(const struct cgroup *, int);
+int		 cgroup_count(const struct cgroup *);
 
 /* proctree.c */
 struct proc {
@@ -236,6 +236,7 @@ void		 proclist_free(struct proclist *);
 int		 proctree_scan(pid_t, struct proclist *);
 int		 proc_signal(const struct proc *, int, int);
 int		 proc_start(pid_t, unsigned long long *);
+int		 cgroup_signal(const struct cgroup *, int, int, struct proclist *);
 
 /* job.c */
 enum job_cause {

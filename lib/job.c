@@ -210,13 +210,39 @@ fail:
 	return NULL;
 }
 
-/* Sends sig to every process of the job; returns how many it reached. */
+/*
+ * Sends sig to every process in the job's cgroup but the command; returns
+ * how many it reached, or -1 if the cgroup cannot be read.
+ */
 static int
-job_signal_all(struct job *job, int sig, int cont)
+job_signal_cgroup(struct job *job, int sig, int cont)
+{
+	struct proclist	 sent = { 0 };
+	struct proc	 cmd = { 0 };
+	int		 pass, fresh = 0, n = 0;
+
+	cmd.pid = job->pid;
+	proclist_add(&sent, &cmd);
+	for (pass = 0; pass < SIGNAL_PASSES; pass++) {
+		if ((fresh = cgroup_signal(job->cg, sig, cont, &sent)) <= 0)
+			break;
+		n += fresh;
+	}
+	proclist_free(&sent);
+	return fresh == -1 ? -1 : n;
+}
+
+/*
+ * Sends sig to every process of the job; returns how many it reached. The
+ * job's cgroup lists them, if it has one and scan_proc is not set; else
+ * they are found by scanning /proc.
+ */
+static int
+job_signal_all(struct job *job, int sig, int cont, int scan_proc)
 {
 	struct proclist	 sent = { 0 }, scan = { 0 };
 	size_t		 i, j;
-	int		 pass, fresh, n = 0;
+	int		 pass, fresh, n = 0, r;
 
 	/* The command first: unreaped, its pid cannot have been reused. */
 	if (!job->reaped && kill(job->pid, sig) == 0) {
@@ -224,6 +250,9 @@ job_signal_all(struct job *job, int sig, int cont)
 			kill(job->pid, SIGCONT);
 		n++;
 	}
+	if (job->cg != NULL && !scan_proc &&
+	    (r = job_signal_cgroup(job, sig, cont)) != -1)
+		return n + r;
 	for (pass = 0; pass < SIGNAL_PASSES; pass++) {
 		if (proctree_scan(getpid(), &scan) == -1)
 			break;
@@ -268,11 +297,18 @@ job_arm(struct event *ev, nsec_t ns)
 static int
 job_kill(struct job *job)
 {
-	int	n;
+	int	n = -1;
 
-	n = job_signal_all(job, SIGKILL, 0);
-	if (job->cg != NULL)
-		cgroup_kill(job->cg);
+	/*
+	 * cgroup.kill ends every process in the cgroup at once, forks in
+	 * flight included; the subreaper's scan is for jobs without one, and
+	 * for a child left outside the cgroup once it is empty.
+	 */
+	if (job->cg != NULL && (n = cgroup_count(job->cg)) != -1 &&
+	    cgroup_kill(job->cg) == -1)
+		n = -1;
+	if (n == -1 || (n == 0 && !job->childless))
+		n = job_signal_all(job, SIGKILL, 0, 1);
 	job_arm(job->ev_sweep, SWEEP_INTERVAL_MS * NSEC_PER_MSEC);
 	return n;
 }
@@ -291,9 +327,13 @@ job_teardown(struct job *job, int sig, nsec_t grace)
 		job->cb(job, JOB_EV_SIGNALED, n, job->arg);
 		return;
 	}
-	n = job_signal_all(job, sig, 1);
-	job->cb(job, JOB_EV_SIGNALED, n, job->arg);
+	/*
+	 * The grace period runs from the first signal to the first process,
+	 * not from the last: signalling a thousand takes a while.
+	 */
 	job_arm(job->ev_grace, grace);
+	n = job_signal_all(job, sig, 1, 0);
+	job->cb(job, JOB_EV_SIGNALED, n, job->arg);
 	job_check_done(job);
 }
 

@@ -76,6 +76,7 @@ orphan_end(struct event_base *base, const char *path, int sig, nsec_t grace,
     orphan_cb *cb, void *arg)
 {
 	struct orphan	*o;
+	struct proclist	 seen = { 0 };
 	struct timeval	 tv;
 
 	o = xcalloc(1, sizeof *o);
@@ -93,7 +94,8 @@ orphan_end(struct event_base *base, const char *path, int sig, nsec_t grace,
 	if (sig == SIGKILL || grace <= 0)
 		cgroup_kill(o->cg);
 	else {
-		cgroup_signal(o->cg, sig);
+		(void)cgroup_signal(o->cg, sig, 1, &seen);
+		proclist_free(&seen);
 		tv.tv_sec = grace / NSEC_PER_SEC;
 		tv.tv_usec = grace % NSEC_PER_SEC / 1000;
 		evtimer_add(o->ev_grace, &tv);
