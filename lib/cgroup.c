@@ -365,12 +365,21 @@ pid_cmp(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+static void
+proclist_sort(struct proclist *pl)
+{
+	if (pl->n > 0)
+		qsort(pl->procs, pl->n, sizeof *pl->procs, pid_cmp);
+}
+
 static int
 pid_in(const struct proclist *sorted, pid_t pid)
 {
 	struct proc	key = { 0 };
 
 	key.pid = pid;
+	if (sorted->n == 0)
+		return 0;	/* and procs may be NULL, which bsearch may not get */
 	return bsearch(&key, sorted->procs, sorted->n, sizeof key,
 	    pid_cmp) != NULL;
 }
@@ -407,7 +416,7 @@ cgroup_signal(const struct cgroup *cg, int sig, int cont,
 		fds[i] = (int)syscall(SYS_pidfd_open, before.procs[i].pid, 0);
 	}
 	(void)cgroup_list(cg->path, &after);
-	qsort(after.procs, after.n, sizeof *after.procs, pid_cmp);
+	proclist_sort(&after);
 	for (i = 0; i < before.n; i++) {
 		if (fds[i] == -1)
 			continue;
@@ -421,7 +430,7 @@ cgroup_signal(const struct cgroup *cg, int sig, int cont,
 		close(fds[i]);
 		proclist_add(seen, &before.procs[i]);
 	}
-	qsort(seen->procs, seen->n, sizeof *seen->procs, pid_cmp);
+	proclist_sort(seen);
 	free(fds);
 	proclist_free(&before);
 	proclist_free(&after);
