@@ -1,0 +1,95 @@
+/*
+ * spawn: the physical floor of running a command under a supervisor. It
+ * forks, execs the command, waits for it and exits with its status: what
+ * timeout(1), tini and ctxrun all do at the least, with nothing else. With
+ * -t, it is also the floor of a deadline: SIGTERM to the command MS
+ * milliseconds after spawn started (CLOCK_MONOTONIC, the kernel's timer
+ * slack set to 1 ns), and exit status 124 as timeout(1)'s.
+ *
+ *	spawn [-t MS] COMMAND [ARG...]
+ */
+#include <sys/prctl.h>
+#include <sys/wait.h>
+
+#include <err.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+/* Waits for pid until the CLOCK_MONOTONIC time dl, if any; 0 if it did. */
+static int
+wait_until(pid_t pid, const struct timespec *dl, int *status)
+{
+	struct timespec	now, left;
+	sigset_t	set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	for (;;) {
+		if (waitpid(pid, status, WNOHANG) == pid)
+			return 0;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		left.tv_sec = dl->tv_sec - now.tv_sec;
+		left.tv_nsec = dl->tv_nsec - now.tv_nsec;
+		if (left.tv_nsec < 0) {
+			left.tv_sec--;
+			left.tv_nsec += 1000000000L;
+		}
+		if (left.tv_sec < 0)
+			return -1;
+		if (sigtimedwait(&set, NULL, &left) == -1 && errno == EAGAIN)
+			return -1;
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	struct timespec	dl;
+	sigset_t	set;
+	pid_t		pid;
+	long		ms = -1;
+	int		status, timed_out = 0;
+
+	clock_gettime(CLOCK_MONOTONIC, &dl);
+	if (argc >= 3 && strcmp(argv[1], "-t") == 0) {
+		ms = strtol(argv[2], NULL, 10);
+		argv += 2;
+		argc -= 2;
+		dl.tv_sec += ms / 1000;
+		dl.tv_nsec += ms % 1000 * 1000000L;
+		if (dl.tv_nsec >= 1000000000L) {
+			dl.tv_sec++;
+			dl.tv_nsec -= 1000000000L;
+		}
+		(void)prctl(PR_SET_TIMERSLACK, 1UL);
+	}
+	if (argc < 2)
+		errx(2, "usage: spawn [-t ms] command [arg ...]");
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	if (ms >= 0 && sigprocmask(SIG_BLOCK, &set, NULL) == -1)
+		err(125, "sigprocmask");
+	if ((pid = fork()) == -1)
+		err(125, "fork");
+	if (pid == 0) {
+		sigprocmask(SIG_UNBLOCK, &set, NULL);
+		execvp(argv[1], argv + 1);
+		_exit(errno == ENOENT ? 127 : 126);
+	}
+	if (ms >= 0 && wait_until(pid, &dl, &status) == -1) {
+		timed_out = 1;
+		kill(pid, SIGTERM);
+	}
+	if (ms < 0 || timed_out) {
+		while (waitpid(pid, &status, 0) == -1)
+			if (errno != EINTR)
+				err(125, "waitpid");
+	}
+	if (timed_out)
+		return 124;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
