@@ -2,11 +2,12 @@
  * spawn: the physical floor of running a command under a supervisor. It
  * forks, execs the command, waits for it and exits with its status: what
  * timeout(1), tini and ctxrun all do at the least, with nothing else. With
- * -t, it is also the floor of a deadline: SIGTERM to the command MS
- * milliseconds after spawn started (CLOCK_MONOTONIC, the kernel's timer
- * slack set to 1 ns), and exit status 124 as timeout(1)'s.
+ * -t or -D, it is also the floor of a deadline: SIGTERM to the command MS
+ * milliseconds after spawn started, or at the wall-clock time
+ * @SECONDS[.FRACTION], and exit status 124 as timeout(1)'s. The deadline
+ * is kept on CLOCK_MONOTONIC, the kernel's timer slack set to 1 ns.
  *
- *	spawn [-t MS] COMMAND [ARG...]
+ *	spawn [-t MS | -D @TIME] COMMAND [ARG...]
  */
 #include <sys/prctl.h>
 #include <sys/wait.h>
@@ -48,19 +49,27 @@ wait_until(pid_t pid, const struct timespec *dl, int *status)
 int
 main(int argc, char **argv)
 {
-	struct timespec	dl;
+	struct timespec	dl, now;
 	sigset_t	set;
 	pid_t		pid;
-	long		ms = -1;
+	long long	ns = -1;
 	int		status, timed_out = 0;
 
 	clock_gettime(CLOCK_MONOTONIC, &dl);
-	if (argc >= 3 && strcmp(argv[1], "-t") == 0) {
-		ms = strtol(argv[2], NULL, 10);
+	if (argc >= 3 && strcmp(argv[1], "-t") == 0)
+		ns = strtoll(argv[2], NULL, 10) * 1000000LL;
+	else if (argc >= 3 && strcmp(argv[1], "-D") == 0 && argv[2][0] == '@') {
+		clock_gettime(CLOCK_REALTIME, &now);
+		ns = (long long)((strtold(argv[2] + 1, NULL) -
+		    (long double)now.tv_sec) * 1e9L) - now.tv_nsec;
+		if (ns < 0)
+			ns = 0;
+	}
+	if (ns >= 0) {
 		argv += 2;
 		argc -= 2;
-		dl.tv_sec += ms / 1000;
-		dl.tv_nsec += ms % 1000 * 1000000L;
+		dl.tv_sec += (time_t)(ns / 1000000000LL);
+		dl.tv_nsec += (long)(ns % 1000000000LL);
 		if (dl.tv_nsec >= 1000000000L) {
 			dl.tv_sec++;
 			dl.tv_nsec -= 1000000000L;
@@ -68,10 +77,10 @@ main(int argc, char **argv)
 		(void)prctl(PR_SET_TIMERSLACK, 1UL);
 	}
 	if (argc < 2)
-		errx(2, "usage: spawn [-t ms] command [arg ...]");
+		errx(2, "usage: spawn [-t ms | -D @time] command [arg ...]");
 	sigemptyset(&set);
 	sigaddset(&set, SIGCHLD);
-	if (ms >= 0 && sigprocmask(SIG_BLOCK, &set, NULL) == -1)
+	if (ns >= 0 && sigprocmask(SIG_BLOCK, &set, NULL) == -1)
 		err(125, "sigprocmask");
 	if ((pid = fork()) == -1)
 		err(125, "fork");
@@ -80,11 +89,11 @@ main(int argc, char **argv)
 		execvp(argv[1], argv + 1);
 		_exit(errno == ENOENT ? 127 : 126);
 	}
-	if (ms >= 0 && wait_until(pid, &dl, &status) == -1) {
+	if (ns >= 0 && wait_until(pid, &dl, &status) == -1) {
 		timed_out = 1;
 		kill(pid, SIGTERM);
 	}
-	if (ms < 0 || timed_out) {
+	if (ns < 0 || timed_out) {
 		while (waitpid(pid, &status, 0) == -1)
 			if (errno != EINTR)
 				err(125, "waitpid");
