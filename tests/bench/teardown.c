@@ -19,7 +19,8 @@
  * deadline runs each tool RUNS times, the tools taking turns; each must end
  * its tree at a deadline TIMEOUT_MS after its start, given to it where its
  * command says "{S}" (in seconds). The deadline must come after the tree is
- * built: a run where it does not is done again with the deadline doubled.
+ * built: a run where it does not is done again with the deadline doubled,
+ * and the deadline is kept half as long again as the slowest build yet.
  *
  * cancel runs a ctxrun attached to a ctxd, and once the tree is ready ends
  * it with `CTXCTL cancel -k GRACE_MS ID`, in the tool's environment.
@@ -423,6 +424,9 @@ deadline(int argc, char **argv)
 					    "the deadline", tools[i].label);
 				timeout *= 2;
 			}
+			/* Keep the deadline well after the slowest build. */
+			if (res[i].build_ms * 1.5e6 > (double)timeout)
+				timeout = (nsec_t)(res[i].build_ms * 1.5e6);
 		}
 	}
 	for (i = 0; i < n; i++)
