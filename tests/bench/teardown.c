@@ -394,70 +394,6 @@ print_result(const char *label, struct result *res, long runs)
 	printf(" %ld %.0f\n", res->survivors, res->build_ms);
 }
 
-static int
-deadline(int argc, char **argv)
-{
-	struct bench_tool	tools[MAX_TOOLS];
-	struct result		res[MAX_TOOLS];
-	nsec_t			timeout;
-	long			runs, r;
-	int			i, n, k, tries;
-
-	if (argc < 5)
-		errx(2, "usage: teardown deadline runs timeout_ms procs_file "
-		    "label command ...");
-	runs = bench_count(argv[0]);
-	timeout = bench_count(argv[1]) * NSEC_PER_MSEC;
-	procs_path = argv[2];
-	n = bench_tools(argc - 3, argv + 3, tools, MAX_TOOLS);
-	memset(res, 0, sizeof res);
-	for (i = 0; i < n; i++)
-		res[i].ms = bench_alloc((size_t)runs, sizeof(double));
-	for (r = 0; r < runs; r++) {
-		for (k = 0; k < n; k++) {
-			i = (int)((r + k) % n);
-			/* A machine slower than thought: a longer deadline. */
-			for (tries = 0; (res[i].ms[r] = run(&tools[i], timeout,
-			    NULL, 0, argv[2], &res[i])) < 0; tries++) {
-				if (tries == MAX_TRIES)
-					fail("%s: the tree is never built before "
-					    "the deadline", tools[i].label);
-				timeout *= 2;
-			}
-			/* Keep the deadline well after the slowest build. */
-			if (res[i].build_ms * 1.5e6 > (double)timeout)
-				timeout = (nsec_t)(res[i].build_ms * 1.5e6);
-		}
-	}
-	for (i = 0; i < n; i++)
-		print_result(tools[i].label, &res[i], runs);
-	return 0;
-}
-
-static int
-cancel(int argc, char **argv)
-{
-	struct bench_tool	tool;
-	struct result		res;
-	nsec_t			grace;
-	long			runs, r;
-
-	if (argc < 6)
-		errx(2, "usage: teardown cancel runs grace_ms procs_file ctxctl "
-		    "label command ...");
-	runs = bench_count(argv[0]);
-	grace = bench_count(argv[1]) * NSEC_PER_MSEC;
-	procs_path = argv[2];
-	if (bench_tools(argc - 4, argv + 4, &tool, 1) != 1)
-		errx(2, "cancel measures one tool");
-	memset(&res, 0, sizeof res);
-	res.ms = bench_alloc((size_t)runs, sizeof(double));
-	for (r = 0; r < runs; r++)
-		res.ms[r] = run(&tool, 0, argv[3], grace, argv[2], &res);
-	print_result(tool.label, &res, runs);
-	return 0;
-}
-
 /*
  * The floor: no tool, the tree in a cgroup of our own, ended at once with
  * cgroup.kill; the time until the cgroup is empty and every process of it
@@ -512,29 +448,73 @@ floor_run(const struct bench_tool *t, const char *procs_file,
 	return (double)(ready - t0) / 1e6;
 }
 
-static int
-killfloor(int argc, char **argv)
-{
-	struct bench_tool	tool;
-	struct result		res;
-	long			runs, r;
+enum mode { DEADLINE, CANCEL, FLOOR };
 
-	if (argc < 3)
-		errx(2, "usage: teardown floor runs procs_file label command "
-		    "...");
+/*
+ * The measuring modes: RUNS [TIMEOUT_MS | GRACE_MS] PROCS_FILE [CTXCTL]
+ * TOOL..., one tool but for deadline.
+ */
+static int
+measure(enum mode mode, int argc, char **argv)
+{
+	static const char *const usage[] = {
+		"deadline runs timeout_ms procs_file label command ...",
+		"cancel runs grace_ms procs_file ctxctl label command ...",
+		"floor runs procs_file label command ...",
+	};
+	struct bench_tool	tools[MAX_TOOLS];
+	struct result		res[MAX_TOOLS];
+	nsec_t			ns = 0;
+	long			runs, r;
+	int			i, n, k, tries, fixed;
+
+	fixed = mode == FLOOR ? 2 : mode == DEADLINE ? 3 : 4;
+	if (argc < fixed + 2)
+		errx(2, "usage: teardown %s", usage[mode]);
 	runs = bench_count(argv[0]);
-	procs_path = argv[1];
-	if (bench_tools(argc - 2, argv + 2, &tool, 1) != 1)
-		errx(2, "floor measures one tool");
-	memset(&res, 0, sizeof res);
-	res.ms = bench_alloc((size_t)runs, sizeof(double));
+	if (mode != FLOOR)
+		ns = bench_count(argv[1]) * NSEC_PER_MSEC;
+	procs_path = argv[fixed - (mode == CANCEL ? 2 : 1)];
+	n = bench_tools(argc - fixed, argv + fixed, tools,
+	    mode == DEADLINE ? MAX_TOOLS : 1);
+	memset(res, 0, sizeof res);
+	for (i = 0; i < n; i++)
+		res[i].ms = bench_alloc((size_t)runs, sizeof(double));
 	for (r = 0; r < runs; r++) {
-		if ((res.ms[r] = floor_run(&tool, argv[1], &res)) < 0) {
-			printf("%s - - - - - -\n", tool.label);
-			return 0;
+		for (k = 0; k < n; k++) {
+			i = (int)((r + k) % n);
+			switch (mode) {
+			case CANCEL:
+				res[i].ms[r] = run(&tools[i], 0, argv[3], ns,
+				    procs_path, &res[i]);
+				break;
+			case FLOOR:
+				if ((res[i].ms[r] = floor_run(&tools[i],
+				    procs_path, &res[i])) < 0) {
+					printf("%s - - - - - -\n", tools[i].label);
+					return 0;
+				}
+				break;
+			case DEADLINE:
+				/* A slower machine than thought: a longer one. */
+				for (tries = 0; (res[i].ms[r] = run(&tools[i],
+				    ns, NULL, 0, procs_path, &res[i])) < 0;
+				    tries++) {
+					if (tries == MAX_TRIES)
+						fail("%s: the tree is never built "
+						    "before the deadline",
+						    tools[i].label);
+					ns *= 2;
+				}
+				/* Keep it well after the slowest build. */
+				if (res[i].build_ms * 1.5e6 > (double)ns)
+					ns = (nsec_t)(res[i].build_ms * 1.5e6);
+				break;
+			}
 		}
 	}
-	print_result(tool.label, &res, runs);
+	for (i = 0; i < n; i++)
+		print_result(tools[i].label, &res[i], runs);
 	return 0;
 }
 
@@ -547,11 +527,11 @@ main(int argc, char **argv)
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1) == -1)
 		err(1, "PR_SET_CHILD_SUBREAPER");
 	if (argc >= 2 && strcmp(argv[1], "deadline") == 0)
-		return deadline(argc - 2, argv + 2);
+		return measure(DEADLINE, argc - 2, argv + 2);
 	if (argc >= 2 && strcmp(argv[1], "cancel") == 0)
-		return cancel(argc - 2, argv + 2);
+		return measure(CANCEL, argc - 2, argv + 2);
 	if (argc >= 2 && strcmp(argv[1], "floor") == 0)
-		return killfloor(argc - 2, argv + 2);
+		return measure(FLOOR, argc - 2, argv + 2);
 	errx(2, "usage: teardown tree procs limit_s | deadline runs timeout_ms "
 	    "procs_file label command ... | cancel runs grace_ms procs_file "
 	    "ctxctl label command ... | floor runs procs_file label command "
