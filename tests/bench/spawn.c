@@ -59,7 +59,9 @@ main(int argc, char **argv)
 	if (argc >= 3 && strcmp(argv[1], "-t") == 0)
 		ns = strtoll(argv[2], NULL, 10) * 1000000LL;
 	else if (argc >= 3 && strcmp(argv[1], "-D") == 0 && argv[2][0] == '@') {
+		/* The two clocks read together, not across a preemption. */
 		clock_gettime(CLOCK_REALTIME, &now);
+		clock_gettime(CLOCK_MONOTONIC, &dl);
 		ns = (long long)((strtold(argv[2] + 1, NULL) -
 		    (long double)now.tv_sec) * 1e9L) - now.tv_nsec;
 		if (ns < 0)
