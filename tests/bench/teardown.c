@@ -35,11 +35,12 @@
  * program, survived. Survivors are counted, then killed by pid, and reaped,
  * since this program is a child subreaper. Prints per tool:
  *
- *	LABEL MEDIAN P99 MIN MAX SURVIVORS BUILD
+ *	LABEL MEDIAN P99 MIN MAX SURVIVORS ESCAPED BUILD
  *
  * the milliseconds from the deadline (or from the start of ctxctl cancel,
- * or of cgroup.kill) to the tool's return, the most survivors of one run,
- * and the slowest build of the tree, in milliseconds.
+ * or of cgroup.kill) to the tool's return; the most processes of one run
+ * alive when the tool returned, and still alive once those signalled had
+ * had time to die; and the slowest build of the tree, in milliseconds.
  */
 #include <sys/prctl.h>
 #include <sys/wait.h>
@@ -59,13 +60,26 @@
 #define MAX_TOOLS	4
 #define KINDS		5	/* plain, setsid, double fork, daemon, TERM-deaf */
 #define CLEANUP_S	10	/* to wait for survivors to die of SIGKILL */
+#define SETTLE_MS	2000	/* to wait for the signalled to finish dying */
+#define MAX_PIDS	4096
 #define MAX_TRIES	3	/* deadlines doubled for a tree built too slowly */
 
 struct result {
 	double	*ms;
-	long	 survivors;
+	long	 survivors;	/* alive when the tool returned */
+	long	 escaped;	/* and still alive once all were dead or not */
 	double	 build_ms;
 };
+
+/* Keeps the most survivors of any run in res. */
+static void
+result_survivors(struct result *res, long now, long later)
+{
+	if (now > res->survivors)
+		res->survivors = now;
+	if (later > res->escaped)
+		res->escaped = later;
+}
 
 /* A member of the tree: in place, it says so and waits to be ended. */
 static void __attribute__((noreturn))
@@ -196,27 +210,46 @@ alive(pid_t pid)
 	return ok;
 }
 
-/*
- * Counts the live processes left in the cgroup, kills them by pid and
- * waits until they are gone. Our children are reaped as they go, so is
- * everything that was re-parented to us.
- */
+/* How many processes in the cgroup but us are alive, zombies reaped. */
 static long
-survivors(const char *procs_file)
+count_alive(const char *procs_file)
 {
-	pid_t	pids[4096];
-	long	left = 0, n, i, tries;
+	pid_t	pids[MAX_PIDS];
+	long	n, i, live = 0;
 
 	while (waitpid(-1, NULL, WNOHANG) > 0)
 		;
-	n = cgroup_others(procs_file, pids, 4096);
-	for (i = 0; i < n && i < 4096; i++)
-		left += alive(pids[i]);
+	n = cgroup_others(procs_file, pids, MAX_PIDS);
+	for (i = 0; i < n && i < MAX_PIDS; i++)
+		live += alive(pids[i]);
+	return live;
+}
+
+/*
+ * Counts the live processes left in the cgroup: at once into *now, and
+ * into *later once the count has stopped falling (processes signalled
+ * just before the tool returned may still be dying; what is left then
+ * escaped). Then kills them by pid and waits until they are gone. Our
+ * children are reaped as they go, so is everything re-parented to us.
+ */
+static void
+survivors(const char *procs_file, long *now, long *later)
+{
+	pid_t	pids[MAX_PIDS];
+	long	last, n, i, tries;
+
+	*now = *later = count_alive(procs_file);
+	for (tries = 0; *later > 0 && tries < SETTLE_MS / 50; tries++) {
+		usleep(50000);
+		last = *later;
+		if ((*later = count_alive(procs_file)) == last)
+			break;
+	}
 	for (tries = 0; tries < CLEANUP_S * 100; tries++) {
-		n = cgroup_others(procs_file, pids, 4096);
+		n = cgroup_others(procs_file, pids, MAX_PIDS);
 		if (n == 0)
-			return left;
-		for (i = 0; i < n && i < 4096; i++)
+			return;
+		for (i = 0; i < n && i < MAX_PIDS; i++)
 			kill(pids[i], SIGKILL);
 		while (waitpid(-1, NULL, WNOHANG) > 0)
 			;
@@ -232,12 +265,13 @@ static void __attribute__((noreturn, format(printf, 1, 2)))
 fail(const char *fmt, ...)
 {
 	va_list	ap;
+	long	now, later;
 
 	va_start(ap, fmt);
 	vwarnx(fmt, ap);
 	va_end(ap);
 	if (procs_path != NULL)
-		(void)survivors(procs_path);
+		survivors(procs_path, &now, &later);
 	exit(1);
 }
 
@@ -354,7 +388,7 @@ run(const struct bench_tool *t, nsec_t timeout, const char *ctxctl,
 	char	id[128];
 	nsec_t	t0, ready, end;
 	pid_t	pid;
-	long	left;
+	long	now, later;
 	int	fd, late;
 
 	t0 = clock_mono();
@@ -365,7 +399,7 @@ run(const struct bench_tool *t, nsec_t timeout, const char *ctxctl,
 	if (ctxctl == NULL && (late || ready >= t0 + timeout)) {
 		while (waitpid(pid, NULL, 0) == -1 && errno == EINTR)
 			;
-		(void)survivors(procs_file);
+		survivors(procs_file, &now, &later);
 		return -1;
 	}
 	if (late)
@@ -381,8 +415,8 @@ run(const struct bench_tool *t, nsec_t timeout, const char *ctxctl,
 	wait_tool(t, pid, ctxctl == NULL ? CTX_EXIT_DEADLINE :
 	    CTX_EXIT_CANCELED);
 	end = clock_mono();
-	if ((left = survivors(procs_file)) > res->survivors)
-		res->survivors = left;
+	survivors(procs_file, &now, &later);
+	result_survivors(res, now, later);
 	return (double)(end - t0) / 1e6;
 }
 
@@ -391,7 +425,7 @@ print_result(const char *label, struct result *res, long runs)
 {
 	printf("%s ", label);
 	bench_print_stats(res->ms, (size_t)runs, 1);
-	printf(" %ld %.0f\n", res->survivors, res->build_ms);
+	printf(" %ld %ld %.0f\n", res->survivors, res->escaped, res->build_ms);
 }
 
 /*
@@ -407,6 +441,7 @@ floor_run(const struct bench_tool *t, const char *procs_file,
 	char		 name[64], id[128];
 	nsec_t		 t0, ready;
 	pid_t		 pid;
+	long		 now, later;
 	int		 p[2];
 
 	snprintf(name, sizeof name, "ctxbench-floor.%d", (int)getpid());
@@ -443,8 +478,8 @@ floor_run(const struct bench_tool *t, const char *procs_file,
 	}
 	ready = clock_mono();
 	cgroup_destroy(cg);
-	if ((pid = (pid_t)survivors(procs_file)) > res->survivors)
-		res->survivors = pid;
+	survivors(procs_file, &now, &later);
+	result_survivors(res, now, later);
 	return (double)(ready - t0) / 1e6;
 }
 
@@ -491,7 +526,7 @@ measure(enum mode mode, int argc, char **argv)
 			case FLOOR:
 				if ((res[i].ms[r] = floor_run(&tools[i],
 				    procs_path, &res[i])) < 0) {
-					printf("%s - - - - - -\n", tools[i].label);
+					printf("%s - - - - - - -\n", tools[i].label);
 					return 0;
 				}
 				break;
