@@ -85,7 +85,7 @@ check-run:
 	@if ls tests/bats/*.bats >/dev/null 2>&1; then \
 		echo "CTX_BIN=$(abspath $(O)) $(BATS) tests/bats"; \
 		CTX_BIN=$(abspath $(O)) $(BATS) tests/bats; fi
-	tests/soak/run $(O) $(SOAK_CHECK_JOBS)
+	tests/soak/run $(O) $(SOAK_CHECK_JOBS) $(if $(SAN),norss)
 
 # The soak: 10,000 jobs through one daemon, whose memory must come back.
 # make check runs SOAK_CHECK_JOBS of them.
