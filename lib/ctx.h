@@ -363,7 +363,7 @@ void		 tree_walk(struct node *, void (*)(struct node *, void *),
 		    void *);
 
 /* state.c */
-int		 state_open(const char *, char **);
+int		 state_open(struct event_base *, const char *, char **);
 uint64_t	 state_id_next(void);
 void		 state_node(const struct node *);
 void		 state_gone(const struct node *);

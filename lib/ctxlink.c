@@ -267,7 +267,8 @@ ctxlink_close(struct ctxlink *l, const char *err, int status)
 		while (evbuffer_get_length(out) > 0 &&
 		    evbuffer_write(out, l->fd) > 0)
 			;
-		if (err != NULL && !l->rejoining)
+		/* Rejoining too: ctxd may have taken the node back already. */
+		if (err != NULL)
 			(void)msgout_write(exit_msg(err, status), l->fd);
 		bufferevent_free(l->bev);	/* closes fd */
 	} else if (l->fd != -1) {

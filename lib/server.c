@@ -430,7 +430,7 @@ server_listen(struct event_base *base, const struct config *conf,
 	srv_resume = evtimer_new(base, server_on_resume, NULL);
 	srv_idle = evtimer_new(base, server_on_idle, NULL);
 	tree_init(base, &server_hooks, conf->history);
-	if (state_open(path, cause) == -1)
+	if (state_open(base, path, cause) == -1)
 		return -1;
 	server_adopt();
 	if (server_bind(base, path, cause) == -1)

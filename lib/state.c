@@ -7,8 +7,11 @@
  * nodes written whole to a temporary file, fsync'd and renamed over the old
  * one; SOCKET.journal, one line appended per change since the snapshot; and
  * SOCKET.ids, below which every id has been handed out, reserved a block at
- * a time. A change is written before its reply, so a client that has its
- * answer has its change on disk (in the page cache: a dead daemon loses
+ * a time. A change is written before its reply: the records of one turn of
+ * the event loop are written together, by an event made active with the
+ * first of them, which runs before the loop polls again, and so before any
+ * reply, which goes out when its socket polls writable. A client that has
+ * its answer has its change on disk (in the page cache: a dead daemon loses
  * nothing, a machine crash may lose the journal's tail). When the journal
  * outgrows the snapshot, or nothing is live any more, it is folded into a
  * new snapshot: both are empty when nothing is live, which is how a client
@@ -25,6 +28,7 @@
 
 #include <errno.h>
 #include <event2/buffer.h>
+#include <event2/event.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <signal.h>
@@ -44,7 +48,8 @@ static char	*state_path;		/* the snapshot */
 static char	*journal_path;
 static int	 journal_fd = -1;
 static int	 ids_fd = -1;
-static struct evbuffer *journal_buf;	/* the record being written */
+static struct evbuffer *journal_buf;	/* records not written yet */
+static struct event	*ev_flush;	/* writes them, this turn of the loop */
 static off_t	 journal_size;
 static off_t	 snapshot_size;
 static uint64_t	 next_id = 1;
@@ -246,6 +251,7 @@ load_file(const char *path)
 
 static int	buffer_drain_to(struct evbuffer *, int);
 static void	state_empty(void);
+static void	state_on_flush(evutil_socket_t, short, void *);
 
 static void
 snapshot_node(struct node *n, void *arg)
@@ -254,7 +260,10 @@ snapshot_node(struct node *n, void *arg)
 		rec_node(arg, n);
 }
 
-/* Writes the live tree to the snapshot, atomically, and empties the journal. */
+/*
+ * Writes the live tree to the snapshot, atomically, and empties the
+ * journal; records not written yet are in the tree, so in the snapshot.
+ */
 static int
 state_fold(void)
 {
@@ -263,6 +272,7 @@ state_fold(void)
 	size_t		 len;
 	int		 fd, dfd, r = -1;
 
+	evbuffer_drain(journal_buf, evbuffer_get_length(journal_buf));
 	if ((eb = evbuffer_new()) == NULL)
 		fatalx("%s: evbuffer_new", __func__);
 	tree_walk(NULL, snapshot_node, eb);
@@ -336,12 +346,13 @@ ids_open(const char *path)
  * across a restart does not start.
  */
 int
-state_open(const char *path, char **cause)
+state_open(struct event_base *base, const char *path, char **cause)
 {
 	char	*ids;
 
-	if ((journal_buf = evbuffer_new()) == NULL)
-		fatalx("%s: evbuffer_new", __func__);
+	if ((journal_buf = evbuffer_new()) == NULL ||
+	    (ev_flush = event_new(base, -1, 0, state_on_flush, NULL)) == NULL)
+		fatalx("%s: cannot set up the journal", __func__);
 	xasprintf(&state_path, "%s.state", path);
 	xasprintf(&journal_path, "%s.journal", path);
 	xasprintf(&ids, "%s.ids", path);
@@ -374,15 +385,18 @@ buffer_drain_to(struct evbuffer *eb, int fd)
 }
 
 /*
- * Appends the record in journal_buf; folds the journal into the snapshot
- * once it has grown past twice the snapshot's size.
+ * Writes the records of this turn of the loop to the journal; folds the
+ * journal into the snapshot once it has grown past twice the snapshot.
  */
 static void
-journal_append(void)
+state_on_flush(evutil_socket_t fd, short events, void *arg)
 {
 	size_t	len = evbuffer_get_length(journal_buf);
 
-	if (journal_fd == -1) {
+	(void)fd;
+	(void)events;
+	(void)arg;
+	if (len == 0 || journal_fd == -1) {
 		evbuffer_drain(journal_buf, len);
 		return;
 	}
@@ -393,6 +407,14 @@ journal_append(void)
 		journal_size += (off_t)len;
 	if (journal_size > JOURNAL_MIN && journal_size > 2 * snapshot_size)
 		state_fold();
+}
+
+/* A record is in journal_buf: it is written before the loop polls again. */
+static void
+journal_append(void)
+{
+	if (ev_flush != NULL && !event_pending(ev_flush, EV_TIMEOUT, NULL))
+		event_active(ev_flush, EV_TIMEOUT, 0);
 }
 
 /* A new id: never one handed out before, by this daemon or an earlier one. */
@@ -431,6 +453,7 @@ state_gone(const struct node *n)
 static void
 state_empty(void)
 {
+	evbuffer_drain(journal_buf, evbuffer_get_length(journal_buf));
 	if (truncate(state_path, 0) == -1 && errno != ENOENT)
 		log_warnx("%s: %s", state_path, strerror(errno));
 	else if (journal_fd != -1 && ftruncate(journal_fd, 0) == 0) {
@@ -450,6 +473,9 @@ state_close(void)
 		unlink(journal_path);
 	} else
 		state_fold();
+	if (ev_flush != NULL)
+		event_free(ev_flush);
+	ev_flush = NULL;
 	if (journal_fd != -1)
 		close(journal_fd);
 	journal_fd = -1;
