@@ -7,7 +7,6 @@
 #include <sys/stat.h>
 
 #include <errno.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,49 +17,14 @@
 
 #define SYSTEM_FILE	"/etc/ctx/ctxd.ini"
 
-static char	tmpdir[] = "/tmp/ctx-unit.XXXXXX";
-static int	tmpdir_made;
-
-static int
-remove_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-static void
-tmpdir_remove(void)
-{
-	nftw(tmpdir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-/* The path of name in the temporary directory, made on first use. */
-static char *
-tmp_path(const char *name)
-{
-	char	*path;
-
-	if (!tmpdir_made) {
-		if (mkdtemp(tmpdir) == NULL) {
-			perror("mkdtemp");
-			exit(2);
-		}
-		tmpdir_made = 1;
-		atexit(tmpdir_remove);
-	}
-	xasprintf(&path, "%s/%s", tmpdir, name);
-	return path;
-}
-
 /* Makes the directory name, and those above it, in the temporary one. */
 static char *
 tmp_mkdir(const char *name)
 {
-	char	*path = tmp_path(name), *p;
+	char	*path = unit_tmp_path(name), *p;
 
-	for (p = path + strlen(tmpdir) + 1; (p = strchr(p, '/')) != NULL; p++) {
+	p = path + strlen(unit_tmp_dir()) + 1;
+	for (; (p = strchr(p, '/')) != NULL; p++) {
 		*p = '\0';
 		if (mkdir(path, 0700) == -1 && errno != EEXIST) {
 			perror(path);
@@ -69,21 +33,6 @@ tmp_mkdir(const char *name)
 		*p = '/';
 	}
 	if (mkdir(path, 0700) == -1 && errno != EEXIST) {
-		perror(path);
-		exit(2);
-	}
-	return path;
-}
-
-/* Writes text into the file name in the temporary directory. */
-static char *
-write_file(const char *name, const char *text)
-{
-	FILE	*f;
-	char	*path = tmp_path(name);
-
-	if ((f = fopen(path, "w")) == NULL || fputs(text, f) == EOF ||
-	    fclose(f) == EOF) {
 		perror(path);
 		exit(2);
 	}
@@ -100,7 +49,7 @@ load_text(struct config *c, const char *text)
 	char	*path, *cause, *out, *at;
 	size_t	 len;
 
-	path = write_file("ctxd.ini", text);
+	path = unit_write_file("ctxd.ini", text);
 	config_defaults(c);
 	if (config_load(c, path, &cause) == 0) {
 		free(path);
@@ -274,10 +223,10 @@ test_reload(void)
 	char		*path, *cause = NULL;
 
 	config_defaults(&c);
-	path = write_file("one.ini", "socket = /one\nlog_file = /l\n");
+	path = unit_write_file("one.ini", "socket = /one\nlog_file = /l\n");
 	CHECK_EQ_INT(config_load(&c, path, &cause), 0);
 	free(path);
-	path = write_file("two.ini", "socket = /two\nhistory = 7\n");
+	path = unit_write_file("two.ini", "socket = /two\nhistory = 7\n");
 	CHECK_EQ_INT(config_load(&c, path, &cause), 0);
 	free(path);
 	CHECK_STR(c.socket, "/two");
@@ -403,8 +352,8 @@ test_lookup_user(void)
 
 	home = tmp_mkdir("home1/.config/ctx");
 	free(home);
-	home = tmp_path("home1");
-	file = write_file("home1/.config/ctx/ctxd.ini", "history = 11\n");
+	home = unit_tmp_path("home1");
+	file = unit_write_file("home1/.config/ctx/ctxd.ini", "history = 11\n");
 
 	set_env(home, NULL);
 	e = load_chain(&c);
@@ -423,7 +372,7 @@ test_lookup_user(void)
 
 	/* A bad file in the chain is an error, named by its full path. */
 	free(file);
-	free(write_file("home1/.config/ctx/ctxd.ini",
+	free(unit_write_file("home1/.config/ctx/ctxd.ini",
 	    "history = 11\nbad = 1\n"));
 	set_env(home, NULL);
 	e = load_chain(&c);
@@ -443,10 +392,10 @@ test_lookup_env(void)
 
 	home = tmp_mkdir("home2/.config/ctx");
 	free(home);
-	home = tmp_path("home2");
-	free(write_file("home2/.config/ctx/ctxd.ini", "history = 22\n"));
-	file = write_file("env.ini", "history = 33\n");
-	other = write_file("other.ini", "history = 44\n");
+	home = unit_tmp_path("home2");
+	free(unit_write_file("home2/.config/ctx/ctxd.ini", "history = 22\n"));
+	file = unit_write_file("env.ini", "history = 33\n");
+	other = unit_write_file("other.ini", "history = 44\n");
 
 	/* CTXD_CONFIG comes before ~/.config/ctx/ctxd.ini ... */
 	set_env(home, file);
@@ -464,7 +413,7 @@ test_lookup_env(void)
 
 	/* A file CTXD_CONFIG names must exist. */
 	free(file);
-	file = tmp_path("missing.ini");
+	file = unit_tmp_path("missing.ini");
 	set_env(home, file);
 	e = load_chain(&c);
 	xasprintf(&want, "%s: No such file or directory", file);
@@ -476,7 +425,7 @@ test_lookup_env(void)
 
 	/* Its errors are reported with its path. */
 	free(file);
-	file = write_file("env.ini", "\nhistory = many\n");
+	file = unit_write_file("env.ini", "\nhistory = many\n");
 	set_env(home, file);
 	e = load_chain(&c);
 	xasprintf(&want, "%s:2: history: expected a whole number from 0 to "
@@ -508,7 +457,7 @@ test_lookup_missing(void)
 	free(e);
 
 	/* No ~/.config at all, or a file in its place. */
-	free(write_file("home3/.config", "not a directory\n"));
+	free(unit_write_file("home3/.config", "not a directory\n"));
 	e = load_chain(&c);
 	CHECK_STR(e, "");
 	config_free(&c);
@@ -516,7 +465,7 @@ test_lookup_missing(void)
 	free(home);
 
 	/* A HOME that does not exist, or is not absolute, or none. */
-	home = tmp_path("nowhere");
+	home = unit_tmp_path("nowhere");
 	set_env(home, NULL);
 	e = load_chain(&c);
 	CHECK_STR(e, "");
@@ -544,7 +493,7 @@ test_named_missing(void)
 	struct config	 c;
 	char		*path, *want, *cause = NULL;
 
-	path = tmp_path("absent.ini");
+	path = unit_tmp_path("absent.ini");
 	config_defaults(&c);
 	CHECK_EQ_INT(config_load(&c, path, &cause), -1);
 	xasprintf(&want, "%s: No such file or directory", path);
@@ -572,7 +521,7 @@ test_lookup_unreadable(void)
 	char		*home, *dir, *e, *want;
 
 	dir = tmp_mkdir("home4/.config/ctx/ctxd.ini");
-	home = tmp_path("home4");
+	home = unit_tmp_path("home4");
 	set_env(home, NULL);
 	e = load_chain(&c);
 	xasprintf(&want, "%s: Is a directory", dir);

@@ -22,23 +22,8 @@
 #define ODD_NAME	"a\tb%c\nd"
 #define ODD_VALUE	"x\ty\n%0a%"
 
-static char	dir[] = "/tmp/ctx-state.XXXXXX";
-static char	path[64];
-static uint64_t	ids[4];
-
-static void
-cleanup(void)
-{
-	static const char *const ext[] = { "state", "journal", "ids", NULL };
-	char	file[96];
-	int	i;
-
-	for (i = 0; ext[i] != NULL; i++) {
-		snprintf(file, sizeof file, "%s.%s", path, ext[i]);
-		unlink(file);
-	}
-	rmdir(dir);
-}
+static char	*path;
+static uint64_t	 ids[4];
 
 static void
 on_cancel_job(struct node *n, const char *err, int sig, nsec_t grace)
@@ -124,12 +109,11 @@ test_state_survives_a_crash(void)
 	pid_t		 pid;
 	int		 status, p[2];
 
-	if (mkdtemp(dir) == NULL || pipe(p) == -1) {
-		unit_fail(__FILE__, __LINE__, "mkdtemp or pipe");
+	if (pipe(p) == -1) {
+		unit_fail(__FILE__, __LINE__, "pipe");
 		return;
 	}
-	snprintf(path, sizeof path, "%s/ctxd.sock", dir);
-	atexit(cleanup);
+	path = unit_tmp_path("ctxd.sock");
 	if ((pid = fork()) == 0) {
 		close(p[0]);
 		save_and_die(p[1]);

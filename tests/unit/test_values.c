@@ -5,7 +5,6 @@
  */
 #include <sys/stat.h>
 
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,57 +12,6 @@
 
 #include "ctx.h"
 #include "unit.h"
-
-static char	tmpdir[] = "/tmp/ctx-unit.XXXXXX";
-static int	tmpdir_made;
-
-static int
-remove_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-static void
-tmpdir_remove(void)
-{
-	nftw(tmpdir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-/* The path of name in the temporary directory, made on first use. */
-static char *
-tmp_path(const char *name)
-{
-	char	*path;
-
-	if (!tmpdir_made) {
-		if (mkdtemp(tmpdir) == NULL) {
-			perror("mkdtemp");
-			exit(2);
-		}
-		tmpdir_made = 1;
-		atexit(tmpdir_remove);
-	}
-	xasprintf(&path, "%s/%s", tmpdir, name);
-	return path;
-}
-
-/* Writes text into the file name in the temporary directory. */
-static char *
-write_file(const char *name, const char *text)
-{
-	FILE	*f;
-	char	*path = tmp_path(name);
-
-	if ((f = fopen(path, "w")) == NULL || fputs(text, f) == EOF ||
-	    fclose(f) == EOF) {
-		perror(path);
-		exit(2);
-	}
-	return path;
-}
 
 /* The value of key, or NULL. */
 static const char *
@@ -267,7 +215,7 @@ static void
 test_ini_precedence(void)
 {
 	struct values	 vs;
-	char		*path = write_file("jobs.ini", jobs_ini);
+	char		*path = unit_write_file("jobs.ini", jobs_ini);
 	char		*cause = NULL;
 
 	/* Globals, then the section over them. */
@@ -317,7 +265,7 @@ test_ini_quotes_and_comments(void)
 	struct values	 vs;
 	char		*path, *cause = NULL;
 
-	path = write_file("quotes.ini",
+	path = unit_write_file("quotes.ini",
 	    "A = \"x\"\n"
 	    "B = \"\"\n"
 	    "C = \"a\"b\"\n"
@@ -358,7 +306,7 @@ static void
 test_ini_section_absent(void)
 {
 	struct values	 vs;
-	char		*path = write_file("jobs.ini", jobs_ini);
+	char		*path = unit_write_file("jobs.ini", jobs_ini);
 	char		*cause = NULL;
 
 	/* Named by -n only: globals, no error. */
@@ -391,7 +339,7 @@ test_ini_section_empty(void)
 	struct values	 vs;
 	char		*path, *cause = NULL;
 
-	path = write_file("empty.ini",
+	path = unit_write_file("empty.ini",
 	    "A = 1\n[x]\n; nothing here\n[y]\nB = 2\n");
 	values_init(&vs);
 	CHECK_EQ_INT(inifile_values(path, "x", 1, &vs, &cause), 0);
@@ -402,7 +350,7 @@ test_ini_section_empty(void)
 	free(path);
 
 	/* The last line, without a newline. */
-	path = write_file("empty2.ini", "A = 1\n  [x]");
+	path = unit_write_file("empty2.ini", "A = 1\n  [x]");
 	values_init(&vs);
 	CHECK_EQ_INT(inifile_values(path, "x", 1, &vs, &cause), 0);
 	CHECK_STR(cause, NULL);
@@ -410,7 +358,7 @@ test_ini_section_empty(void)
 	free(path);
 
 	/* An empty file has no section but is fine without one. */
-	path = write_file("nothing.ini", "");
+	path = unit_write_file("nothing.ini", "");
 	values_init(&vs);
 	CHECK_EQ_INT(inifile_values(path, NULL, 1, &vs, &cause), 0);
 	CHECK_EQ_INT(inifile_values(path, "x", 0, &vs, &cause), 0);
@@ -428,7 +376,7 @@ test_ini_bad_keys(void)
 	char		*path, *cause = NULL;
 
 	/* A bad key in a section not used is still an error, at its line. */
-	path = write_file("badkey.ini",
+	path = unit_write_file("badkey.ini",
 	    "A = 1\n"
 	    "[x]\n"
 	    "B = 2\n"
@@ -443,7 +391,7 @@ test_ini_bad_keys(void)
 	values_free(&vs);
 	free(path);
 
-	path = write_file("badkey2.ini", "; c\nA-B = 1\n");
+	path = unit_write_file("badkey2.ini", "; c\nA-B = 1\n");
 	values_init(&vs);
 	CHECK_EQ_INT(inifile_values(path, NULL, 0, &vs, &cause), -1);
 	CHECK_CAUSE_PREFIX(cause, path, ":2: ");
@@ -451,7 +399,7 @@ test_ini_bad_keys(void)
 	free(path);
 
 	/* CTX_ keys are reserved in files as on the command line. */
-	path = write_file("ctxkey.ini", "A = 1\n\n[x]\nCTX_ID = x0\n");
+	path = unit_write_file("ctxkey.ini", "A = 1\n\n[x]\nCTX_ID = x0\n");
 	values_init(&vs);
 	CHECK_EQ_INT(inifile_values(path, "x", 1, &vs, &cause), -1);
 	CHECK(cause != NULL && strstr(cause, "CTX_") != NULL);
@@ -460,7 +408,7 @@ test_ini_bad_keys(void)
 	free(path);
 
 	/* The first of two errors is the one reported. */
-	path = write_file("twobad.ini", "A = 1\n2X = 1\nno equals here\n");
+	path = unit_write_file("twobad.ini", "A = 1\n2X = 1\nno equals here\n");
 	values_init(&vs);
 	CHECK_EQ_INT(inifile_values(path, NULL, 0, &vs, &cause), -1);
 	CHECK_CAUSE_PREFIX(cause, path, ":2: ");
@@ -474,14 +422,14 @@ test_ini_malformed(void)
 	struct values	 vs;
 	char		*path, *cause = NULL;
 
-	path = write_file("syntax.ini", "A = 1\n\nno equals here\nB = 2\n");
+	path = unit_write_file("syntax.ini", "A = 1\n\nno equals here\nB = 2\n");
 	values_init(&vs);
 	CHECK_EQ_INT(inifile_values(path, NULL, 0, &vs, &cause), -1);
 	CHECK_CAUSE_PREFIX(cause, path, ":3: malformed line");
 	values_free(&vs);
 	free(path);
 
-	path = write_file("syntax2.ini", "A = 1\n[x\nB = 2\n");
+	path = unit_write_file("syntax2.ini", "A = 1\n[x\nB = 2\n");
 	values_init(&vs);
 	CHECK_EQ_INT(inifile_values(path, NULL, 0, &vs, &cause), -1);
 	CHECK_CAUSE_PREFIX(cause, path, ":2: malformed line");
@@ -489,7 +437,7 @@ test_ini_malformed(void)
 	free(path);
 
 	/* The first of two errors is the one reported. */
-	path = write_file("syntax3.ini", "A = 1\nnope\n[x]\n1X = 2\n");
+	path = unit_write_file("syntax3.ini", "A = 1\nnope\n[x]\n1X = 2\n");
 	values_init(&vs);
 	CHECK_EQ_INT(inifile_values(path, "x", 0, &vs, &cause), -1);
 	CHECK_CAUSE_PREFIX(cause, path, ":2: malformed line");
@@ -507,7 +455,7 @@ long_line_file(const char *name, size_t n)
 	strcpy(text, "A = 1\nB = ");
 	memset(text + 10, 'x', n - 4);
 	strcpy(text + 10 + n - 4, "\nC = 3\n");
-	path = write_file(name, text);
+	path = unit_write_file(name, text);
 	free(text);
 	return path;
 }
@@ -559,7 +507,7 @@ test_ini_long_line(void)
 	memset(text, 'x', 199);
 	memcpy(text, "A = ", 4);
 	text[199] = '\0';
-	path = write_file("last199.ini", text);
+	path = unit_write_file("last199.ini", text);
 	free(text);
 	values_init(&vs);
 	CHECK_EQ_INT(inifile_values(path, NULL, 0, &vs, &cause), 0);
@@ -577,19 +525,19 @@ test_ini_unreadable(void)
 	char		*path, *cause = NULL;
 
 	values_init(&vs);
-	path = tmp_path("does-not-exist.ini");
+	path = unit_tmp_path("does-not-exist.ini");
 	CHECK_EQ_INT(inifile_values(path, NULL, 0, &vs, &cause), -1);
 	CHECK_CAUSE(cause, path, ": No such file or directory");
 	free(path);
 
 	/* The temporary directory itself. */
-	path = tmp_path(".");
+	path = unit_tmp_path(".");
 	CHECK_EQ_INT(inifile_values(path, NULL, 0, &vs, &cause), -1);
 	CHECK_CAUSE_PREFIX(cause, path, ": ");
 	free(path);
 
 	if (geteuid() != 0) {
-		path = write_file("secret.ini", "A = 1\n");
+		path = unit_write_file("secret.ini", "A = 1\n");
 		chmod(path, 0);
 		CHECK_EQ_INT(inifile_values(path, NULL, 0, &vs, &cause), -1);
 		CHECK_CAUSE(cause, path, ": Permission denied");

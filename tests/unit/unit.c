@@ -1,6 +1,9 @@
 /*
  * unit.c: main() of every unit test program; see unit.h.
  */
+#include <sys/stat.h>
+
+#include <ftw.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +34,68 @@ const char *
 unit_str(const char *s)
 {
 	return s == NULL ? "(null)" : s;
+}
+
+static char	unit_tmpdir[] = "/tmp/ctx-unit.XXXXXX";
+static int	unit_tmpdir_made;
+
+static int
+unit_remove_one(const char *path, const struct stat *sb, int flag,
+    struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+static void
+unit_tmp_remove(void)
+{
+	nftw(unit_tmpdir, unit_remove_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* The temporary directory, made on first use, removed at exit. */
+const char *
+unit_tmp_dir(void)
+{
+	if (!unit_tmpdir_made) {
+		if (mkdtemp(unit_tmpdir) == NULL) {
+			perror("mkdtemp");
+			exit(2);
+		}
+		unit_tmpdir_made = 1;
+		atexit(unit_tmp_remove);
+	}
+	return unit_tmpdir;
+}
+
+/* The path of name in the temporary directory, to free. */
+char *
+unit_tmp_path(const char *name)
+{
+	char	*path;
+
+	if (asprintf(&path, "%s/%s", unit_tmp_dir(), name) == -1) {
+		perror("asprintf");
+		exit(2);
+	}
+	return path;
+}
+
+/* Writes text into the file name in the temporary directory. */
+char *
+unit_write_file(const char *name, const char *text)
+{
+	FILE	*f;
+	char	*path = unit_tmp_path(name);
+
+	if ((f = fopen(path, "w")) == NULL || fputs(text, f) == EOF ||
+	    fclose(f) == EOF) {
+		perror(path);
+		exit(2);
+	}
+	return path;
 }
 
 /* Is the test to be run: every test if no names were given, else if named? */

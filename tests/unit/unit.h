@@ -27,6 +27,11 @@ void	unit_fail(const char *, int, const char *, ...)
 	    __attribute__((format(printf, 3, 4)));
 const char *unit_str(const char *);
 
+/* A temporary directory for the program, removed when it exits. */
+const char *unit_tmp_dir(void);
+char	*unit_tmp_path(const char *);
+char	*unit_write_file(const char *, const char *);
+
 #define CHECK(c) do {							\
 	if (!(c))							\
 		unit_fail(__FILE__, __LINE__, "CHECK(%s)", #c);		\
