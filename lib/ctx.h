@@ -296,8 +296,8 @@ struct orphan;
 struct nodejob {
 	unsigned long long	 start;		/* its ctxrun's start time */
 	char			*cgroup;	/* the job's cgroup, if any */
-	int			 pidfd;		/* its ctxrun, while away; -1 */
-	struct event		*ev_gone;	/* ... which has exited */
+	struct event		*ev_gone;	/* on a pidfd of its ctxrun,
+						   while away: it has exited */
 	struct orphan		*orphan;	/* ctxd ending the job itself */
 	char			*cerr;		/* a cancel to pass on */
 	int			 csig;
@@ -356,7 +356,7 @@ void		 tree_cancel(struct node *, const char *, int, int, nsec_t,
 		    int);
 void		 tree_free(struct node *);
 void		 tree_forget(struct node *);
-struct nodejob	*nodejob_new(void);
+void		 nodejob_unwatch(struct nodejob *);
 size_t		 tree_live(void);
 size_t		 tree_size(void);
 void		 tree_walk(struct node *, void (*)(struct node *, void *),

@@ -36,18 +36,6 @@ handle_job(struct peer *p, const struct msg *m)
 	peer_ok(p, 1);
 }
 
-/* Stops watching for the exit of a job's ctxrun: it is connected again. */
-static void
-nodejob_unwatch(struct nodejob *j)
-{
-	if (j->ev_gone != NULL)
-		event_free(j->ev_gone);
-	j->ev_gone = NULL;
-	if (j->pidfd != -1)
-		close(j->pidfd);
-	j->pidfd = -1;
-}
-
 /* Tells a job's ctxrun to end its job. */
 static void
 send_cancel(struct node *n, const char *err, int sig, nsec_t grace)
@@ -185,12 +173,15 @@ nodejob_watch(struct node *n)
 {
 	struct nodejob		*j = n->job;
 	unsigned long long	 start;
+	int			 fd;
 
-	j->pidfd = (int)syscall(SYS_pidfd_open, n->pid, 0);
-	if (j->pidfd == -1 || proc_start(n->pid, &start) == -1 ||
-	    start != j->start)
+	if ((fd = (int)syscall(SYS_pidfd_open, n->pid, 0)) == -1)
 		return -1;
-	j->ev_gone = event_new(srv_base, j->pidfd, EV_READ, server_on_gone, n);
+	if (proc_start(n->pid, &start) == -1 || start != j->start) {
+		close(fd);
+		return -1;
+	}
+	j->ev_gone = event_new(srv_base, fd, EV_READ, server_on_gone, n);
 	if (j->ev_gone == NULL || event_add(j->ev_gone, NULL) == -1)
 		fatalx("%s: event", __func__);
 	return 0;
@@ -201,8 +192,8 @@ call_back(struct node *n, void *arg)
 {
 	(void)arg;
 	if (n->job != NULL && n->job->ev_gone != NULL &&
-	    syscall(SYS_pidfd_send_signal, n->job->pidfd, CTX_SIG_REJOIN, NULL,
-	    0) == -1)
+	    syscall(SYS_pidfd_send_signal, event_get_fd(n->job->ev_gone),
+	    CTX_SIG_REJOIN, NULL, 0) == -1)
 		log_warnx("context %llu: cannot call its ctxrun back: %s",
 		    (unsigned long long)n->id, strerror(errno));
 }

@@ -197,7 +197,7 @@ handle_new(struct peer *p, const struct msg *m)
 		n->cmd = xstrdup(s);
 	TAILQ_CONCAT(&n->values, &vs, entry);
 	if (n->pid != 0) {
-		n->job = nodejob_new();
+		n->job = xcalloc(1, sizeof *n->job);
 		(void)proc_start(n->pid, &n->job->start);
 		n->peer = p;
 		p->job = n;

@@ -170,7 +170,7 @@ load_node(char **f, size_t nf)
 	n->pid = (pid_t)rec_ll(f[8], &bad);
 	if (n->pid != 0) {
 		if (n->job == NULL)
-			n->job = nodejob_new();
+			n->job = xcalloc(1, sizeof *n->job);
 		n->job->start = (unsigned long long)rec_ll(f[9], &bad);
 		free(n->job->cgroup);
 		n->job->cgroup = *f[12] != '\0' ? xstrdup(f[12]) : NULL;

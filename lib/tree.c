@@ -267,29 +267,30 @@ tree_on_deadline(evutil_socket_t fd, short events, void *arg)
 	    n->grace, 1);
 }
 
+/* Stops watching for the exit of a job's ctxrun, and closes the pidfd. */
+void
+nodejob_unwatch(struct nodejob *j)
+{
+	int	fd;
+
+	if (j->ev_gone == NULL)
+		return;
+	fd = event_get_fd(j->ev_gone);
+	event_free(j->ev_gone);
+	j->ev_gone = NULL;
+	close(fd);
+}
+
 static void
 nodejob_free(struct nodejob *j)
 {
 	if (j == NULL)
 		return;
-	if (j->ev_gone != NULL)
-		event_free(j->ev_gone);
-	if (j->pidfd != -1)
-		close(j->pidfd);
+	nodejob_unwatch(j);
 	orphan_free(j->orphan);
 	free(j->cgroup);
 	free(j->cerr);
 	free(j);
-}
-
-/* What a job has beyond a node: its processes, for when its ctxrun is gone. */
-struct nodejob *
-nodejob_new(void)
-{
-	struct nodejob	*j = xcalloc(1, sizeof *j);
-
-	j->pidfd = -1;
-	return j;
 }
 
 /*

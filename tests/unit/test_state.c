@@ -86,7 +86,7 @@ save_and_die(int out)
 	state_node(n);
 	n = tree_new(n, ids[1] = state_id_next(), "job", 1234 * NSEC_PER_SEC);
 	n->pid = getpid();
-	n->job = nodejob_new();
+	n->job = xcalloc(1, sizeof *n->job);
 	n->job->cgroup = xstrdup("/sys/fs/cgroup/ctx-1.2");
 	n->cmd = xstrdup("sleep 60");
 	state_node(n);
