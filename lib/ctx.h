@@ -390,5 +390,6 @@ typedef void	 deadline_cb(int, void *);
 struct deadline	*deadline_arm(struct event_base *, nsec_t, nsec_t, nsec_t,
 		    deadline_cb *, void *);
 void		 deadline_free(struct deadline *);
+int		 timer_arm(struct event *, nsec_t);
 
 #endif

@@ -81,6 +81,17 @@ deadline_on_abs(evutil_socket_t fd, short events, void *arg)
 	deadline_fire(dl, dl->abs_which);
 }
 
+/* Arms a libevent timer to fire after ns. */
+int
+timer_arm(struct event *ev, nsec_t ns)
+{
+	struct timeval	tv;
+
+	tv.tv_sec = ns / NSEC_PER_SEC;
+	tv.tv_usec = ns % NSEC_PER_SEC / 1000;
+	return evtimer_add(ev, &tv);
+}
+
 /*
  * Arms the timers: rel at that CLOCK_MONOTONIC time, own and inherited at
  * those wall-clock times. NSEC_NONE for any that does not apply. The

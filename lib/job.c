@@ -279,16 +279,6 @@ job_signal_all(struct job *job, int sig, int cont, int scan_proc)
 	return n;
 }
 
-static void
-job_arm(struct event *ev, nsec_t ns)
-{
-	struct timeval	tv;
-
-	tv.tv_sec = ns / NSEC_PER_SEC;
-	tv.tv_usec = ns % NSEC_PER_SEC / 1000;
-	evtimer_add(ev, &tv);
-}
-
 /*
  * SIGKILLs everything left in the job, and arms the next sweep, until the
  * job is empty. Returns how many processes the sweep reached; cgroup.kill
@@ -309,7 +299,7 @@ job_kill(struct job *job)
 		n = -1;
 	if (n == -1 || (n == 0 && !job->childless))
 		n = job_signal_all(job, SIGKILL, 0, 1);
-	job_arm(job->ev_sweep, SWEEP_INTERVAL_MS * NSEC_PER_MSEC);
+	timer_arm(job->ev_sweep, SWEEP_INTERVAL_MS * NSEC_PER_MSEC);
 	return n;
 }
 
@@ -331,7 +321,7 @@ job_teardown(struct job *job, int sig, nsec_t grace)
 	 * The grace period runs from the first signal to the first process,
 	 * not from the last: signalling a thousand takes a while.
 	 */
-	job_arm(job->ev_grace, grace);
+	timer_arm(job->ev_grace, grace);
 	n = job_signal_all(job, sig, 1, 0);
 	job->cb(job, JOB_EV_SIGNALED, n, job->arg);
 	job_check_done(job);
@@ -364,7 +354,7 @@ job_check_done(struct job *job)
 		return;
 	if (job->cg != NULL && cgroup_populated(job->cg) == 1) {
 		cgroup_kill(job->cg);
-		job_arm(job->ev_sweep, SWEEP_INTERVAL_MS * NSEC_PER_MSEC);
+		timer_arm(job->ev_sweep, SWEEP_INTERVAL_MS * NSEC_PER_MSEC);
 		return;
 	}
 	job->done = 1;

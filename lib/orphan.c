@@ -77,7 +77,6 @@ orphan_end(struct event_base *base, const char *path, int sig, nsec_t grace,
 {
 	struct orphan	*o;
 	struct proclist	 seen = { 0 };
-	struct timeval	 tv;
 
 	o = xcalloc(1, sizeof *o);
 	o->cb = cb;
@@ -96,9 +95,7 @@ orphan_end(struct event_base *base, const char *path, int sig, nsec_t grace,
 	else {
 		(void)cgroup_signal(o->cg, sig, 1, &seen);
 		proclist_free(&seen);
-		tv.tv_sec = grace / NSEC_PER_SEC;
-		tv.tv_usec = grace % NSEC_PER_SEC / 1000;
-		evtimer_add(o->ev_grace, &tv);
+		timer_arm(o->ev_grace, grace);
 	}
 	orphan_check(o);
 	return o;

@@ -351,14 +351,11 @@ server_on_idle(evutil_socket_t fd, short events, void *arg)
 static void
 server_idle_check(void)
 {
-	struct timeval	tv;
-	nsec_t		t = srv_config->idle_exit;
+	nsec_t	t = srv_config->idle_exit;
 
 	if (npeers > 0 || tree_live() > 0 || t == 0)
 		return;
-	tv.tv_sec = t / NSEC_PER_SEC;
-	tv.tv_usec = t % NSEC_PER_SEC / 1000;
-	evtimer_add(srv_idle, &tv);
+	timer_arm(srv_idle, t);
 }
 
 static const struct tree_hooks server_hooks = {

@@ -156,8 +156,7 @@ tree_new(struct node *parent, uint64_t id, const char *name, nsec_t deadline)
 int
 tree_arm(struct node *n)
 {
-	struct timeval	tv;
-	nsec_t		left;
+	nsec_t	left;
 
 	if (n->deadline == NSEC_NONE || n->pid != 0)
 		return 0;
@@ -166,9 +165,7 @@ tree_arm(struct node *n)
 	left = n->deadline - clock_real();
 	if (left < 0)
 		left = 0;
-	tv.tv_sec = left / NSEC_PER_SEC;
-	tv.tv_usec = left % NSEC_PER_SEC / 1000;
-	return evtimer_add(n->timer, &tv);
+	return timer_arm(n->timer, left);
 }
 
 /* The signal and grace an ancestor's deadline is enforced with. */
