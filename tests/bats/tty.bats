@@ -5,19 +5,19 @@
 load helpers
 
 @test "tty: the command reads a line from the terminal" {
-	run bash -c 'printf "hello\n" | script -qec "env --default-signal \"\$CTXRUN\" -t 5s sh -c '\''read x; echo got:\$x'\''" /dev/null'
+	run bash -c 'printf "hello\n" | script -qec "exec env --default-signal \"\$CTXRUN\" -t 5s sh -c '\''read x; echo got:\$x'\''" /dev/null'
 	assert_success
 	assert_output --partial "got:hello"
 }
 
 @test "tty: the command's stdin is the terminal" {
-	run script -qec "env --default-signal \"\$CTXRUN\" -t 5 sh -c 'test -t 0 && echo tty'" /dev/null </dev/null
+	run script -qec "exec env --default-signal \"\$CTXRUN\" -t 5 sh -c 'test -t 0 && echo tty'" /dev/null </dev/null
 	assert_success
 	assert_output --partial tty
 }
 
 @test "tty: the command is in the terminal's foreground process group" {
-	run script -qec "env --default-signal \"\$CTXRUN\" -t 5 sh -c 'ps -o pgid=,tpgid= -p \$\$'" /dev/null </dev/null
+	run script -qec "exec env --default-signal \"\$CTXRUN\" -t 5 sh -c 'ps -o pgid=,tpgid= -p \$\$'" /dev/null </dev/null
 	assert_success
 	local a b
 	read -r a b <<<"${output//$'\r'/}"
@@ -25,7 +25,9 @@ load helpers
 }
 
 # Type Ctrl-C on the terminal once the job has written ./pid, with ctxrun
-# running job.sh under script(1).  script's stdin stays open until the job
+# running job.sh under script(1).  script runs its command with $SHELL -c,
+# which (dash, as in CI) may stay as ctxrun's parent and die of the Ctrl-C
+# itself: each command here is exec'd, so that ctxrun leads the session.  script's stdin stays open until the job
 # is gone: at end of input script may hang up the terminal, and a hangup
 # cancels the job (130), which is not what these tests are about.
 ctrl_c_job() {
@@ -34,7 +36,7 @@ ctrl_c_job() {
 		  printf "\003"
 		  i=0; while kill -0 "$(cat pid)" 2>/dev/null && [ $i -lt 150 ]; do
 			sleep 0.02; i=$((i+1)); done ) |
-		script -qec "env --default-signal \"\$CTXRUN\" -v -t 5s -k 0.5s sh job.sh" /dev/null'
+		script -qec "exec env --default-signal \"\$CTXRUN\" -v -t 5s -k 0.5s sh job.sh" /dev/null'
 }
 
 @test "tty: Ctrl-C on the terminal ends the command as without ctxrun" {
