@@ -126,15 +126,18 @@ duration_parse(const char *s, nsec_t *out, const char **cause)
  * is made whole before it is copied out, so that a short buffer gets a
  * prefix of it, as from snprintf(): trimming zeros off a cut-off fraction
  * would turn 1.05s into "1s", and a buffer of one byte was read before
- * its start.
+ * its start. A negative duration (time already past) gets a minus sign.
  */
 void
 duration_format(nsec_t ns, char *buf, size_t len)
 {
-	char	tmp[48], *p;	/* two long longs and a point */
+	char			 tmp[48], *p;	/* a sign, two numbers, a point */
+	unsigned long long	 mag;
 
-	snprintf(tmp, sizeof tmp, "%lld.%09lld", (long long)(ns / NSEC_PER_SEC),
-	    (long long)(ns % NSEC_PER_SEC));
+	/* The magnitude in unsigned arithmetic: -INT64_MIN does not fit. */
+	mag = ns < 0 ? 0ULL - (unsigned long long)ns : (unsigned long long)ns;
+	snprintf(tmp, sizeof tmp, "%s%llu.%09llu", ns < 0 ? "-" : "",
+	    mag / NSEC_PER_SEC, mag % NSEC_PER_SEC);
 	p = tmp + strlen(tmp) - 1;
 	while (*p == '0')
 		*p-- = '\0';

@@ -170,6 +170,16 @@ test_format(void)
 	FORMATS(INT64_MAX - 1, "9223372036.854775806s");
 }
 
+/* A duration already past reads as one: the sign before the whole. */
+static void
+test_format_negative(void)
+{
+	FORMATS(-SEC / 2, "-0.5s");
+	FORMATS(-1, "-0.000000001s");
+	FORMATS(-90 * SEC, "-90s");
+	FORMATS(INT64_MIN, "-9223372036.854775808s");
+}
+
 /* A short buffer gets a prefix of the text, as from snprintf(). */
 static void
 test_format_short(void)
@@ -221,6 +231,7 @@ const struct unit_test unit_tests[] = {
 	{ "error_keeps_out", test_error_keeps_out },
 	{ "format", test_format },
 	{ "format_short", test_format_short },
+	{ "format_negative", test_format_negative },
 	{ "format_round_trip", test_format_round_trip },
 	{ NULL, NULL }
 };
