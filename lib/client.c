@@ -4,8 +4,14 @@
  * daemon takes a lock, looks again, and starts one, then waits for its
  * readiness byte: ten clients at once start exactly one daemon, and none
  * connects before the daemon listens.
+ *
+ * Every blocking step is bounded by a time on the monotonic clock (until;
+ * NSEC_NONE for no bound): a ctxd that is stopped or wedged accepts
+ * connections into its backlog and never answers, and a ctxrun must not
+ * wait on it past its deadline.
  */
 #include <sys/file.h>
+#include <sys/time.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -15,9 +21,11 @@
 #include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "ctx.h"
@@ -86,9 +94,60 @@ client_socket_path(const char *override, const char *configured, char **cause)
 	return path;
 }
 
-/* Connects to the socket at path; -1 with errno set if nobody listens. */
+/* Time left until until, in ms for poll(2): -1 for no bound, 0 if past. */
+static int
+left_ms(nsec_t until)
+{
+	nsec_t	left;
+
+	if (until == NSEC_NONE)
+		return -1;
+	if ((left = until - clock_mono()) <= 0)
+		return 0;
+	left = (left + NSEC_PER_MSEC - 1) / NSEC_PER_MSEC;
+	return left > INT_MAX ? INT_MAX : (int)left;
+}
+
+/* When a client that starts waiting on ctxd now gives up (client_timeout). */
+nsec_t
+client_until(const struct config *c)
+{
+	if (c->client_timeout == 0)
+		return NSEC_NONE;
+	return clock_mono() + c->client_timeout;
+}
+
+/*
+ * Bounds each blocking read, write and connect on the socket fd to the time
+ * left until until; NSEC_NONE lifts the bound. A step that times out fails
+ * with EAGAIN.
+ */
 int
-client_connect_once(const char *path)
+client_bound(int fd, nsec_t until)
+{
+	struct timeval	tv = { 0, 0 };
+	nsec_t		left;
+
+	if (until != NSEC_NONE) {
+		/* A zero timeval means no bound: past is one microsecond. */
+		left = until - clock_mono();
+		if (left < 1000)
+			left = 1000;
+		tv.tv_sec = left / NSEC_PER_SEC;
+		tv.tv_usec = (left % NSEC_PER_SEC) / 1000;
+	}
+	if (setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv) == -1 ||
+	    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) == -1)
+		return -1;
+	return 0;
+}
+
+/*
+ * Connects to the socket at path, by until; -1 with errno set if nobody
+ * listens, ETIMEDOUT if the listener's backlog stayed full.
+ */
+int
+client_connect_once(const char *path, nsec_t until)
 {
 	struct sockaddr_un	sun;
 	int			fd, saved;
@@ -102,8 +161,9 @@ client_connect_once(const char *path)
 	strcpy(sun.sun_path, path);
 	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
 		return -1;
-	if (connect(fd, (struct sockaddr *)&sun, sizeof sun) == -1) {
-		saved = errno;
+	if (client_bound(fd, until) == -1 ||
+	    connect(fd, (struct sockaddr *)&sun, sizeof sun) == -1) {
+		saved = errno == EAGAIN ? ETIMEDOUT : errno;
 		close(fd);
 		errno = saved;
 		return -1;
@@ -129,16 +189,19 @@ ctxd_path(void)
 }
 
 /*
- * Starts ctxd for the socket at path and waits until it listens: it writes
- * a byte on the readiness pipe then, and closes it unwritten if it fails.
+ * Starts ctxd for the socket at path and waits, by until, until it listens:
+ * it writes a byte on the readiness pipe then, and closes it unwritten if
+ * it fails. The process waited for is ctxd before it detaches, which it
+ * does before anything that could take long.
  */
 static int
-daemon_start(const char *path, char **cause)
+daemon_start(const char *path, nsec_t until, char **cause)
 {
-	char	*prog, fdarg[16], byte;
-	pid_t	 pid;
-	int	 ready[2], status;
-	ssize_t	 n;
+	struct pollfd	 pfd;
+	char		*prog, fdarg[16], byte;
+	pid_t		 pid;
+	int		 ready[2], status, r;
+	ssize_t		 n = 0;
 
 	if (pipe2(ready, O_CLOEXEC) == -1) {
 		xasprintf(cause, "pipe: %s", strerror(errno));
@@ -163,14 +226,55 @@ daemon_start(const char *path, char **cause)
 	}
 	free(prog);
 	close(ready[1]);
-	while ((n = read(ready[0], &byte, 1)) == -1 && errno == EINTR)
+	pfd.fd = ready[0];
+	pfd.events = POLLIN;
+	while ((r = poll(&pfd, 1, left_ms(until))) == -1 && errno == EINTR)
 		;
+	if (r == 1)
+		while ((n = read(ready[0], &byte, 1)) == -1 && errno == EINTR)
+			;
 	close(ready[0]);
+	/*
+	 * A ctxd that has not even detached by now is wedged: it goes, so that
+	 * no child of ours outlives this (a ctxrun about to be a subreaper
+	 * would wait on it, and on the daemon it forks).
+	 */
+	if (r == 0 && waitpid(pid, &status, WNOHANG) == 0)
+		kill(pid, SIGKILL);
 	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
 		;
+	if (r == 0) {
+		xasprintf(cause, "ctxd did not start in time (see its log)");
+		return -1;
+	}
 	if (n != 1) {
 		xasprintf(cause, "ctxd did not start (see its log)");
 		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Takes the lock on fd by until. Another client holds it only while it
+ * starts a daemon, so a short poll is all the wait there is.
+ */
+static int
+lock_by(int fd, nsec_t until)
+{
+	struct timespec	ts = { 0, NSEC_PER_MSEC };
+
+	if (until == NSEC_NONE)
+		return flock(fd, LOCK_EX);
+	while (flock(fd, LOCK_EX | LOCK_NB) == -1) {
+		if (errno != EWOULDBLOCK && errno != EINTR)
+			return -1;
+		if (left_ms(until) == 0) {
+			errno = ETIMEDOUT;
+			return -1;
+		}
+		nanosleep(&ts, NULL);
+		if (ts.tv_nsec < 16 * NSEC_PER_MSEC)
+			ts.tv_nsec *= 2;
 	}
 	return 0;
 }
@@ -197,16 +301,17 @@ client_saved(const char *path)
 }
 
 /*
- * Connects to ctxd at path, starting it if nobody listens and autostart is
- * set. Returns the connected fd, or -1 with *cause set.
+ * Connects to ctxd at path by until, starting it if nobody listens and
+ * autostart is set. Returns the connected fd, bound by until (client_bound),
+ * or -1 with *cause set.
  */
 int
-client_connect(const char *path, int autostart, char **cause)
+client_connect(const char *path, int autostart, nsec_t until, char **cause)
 {
 	char	*lock;
 	int	 fd, lockfd;
 
-	if ((fd = client_connect_once(path)) != -1)
+	if ((fd = client_connect_once(path, until)) != -1)
 		return fd;
 	if (!autostart || (errno != ENOENT && errno != ECONNREFUSED)) {
 		xasprintf(cause, "%s: %s", path, strerror(errno));
@@ -217,15 +322,18 @@ client_connect(const char *path, int autostart, char **cause)
 	xasprintf(&lock, "%s.lock", path);
 	lockfd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	free(lock);
-	if (lockfd == -1 || flock(lockfd, LOCK_EX) == -1) {
-		xasprintf(cause, "%s.lock: %s", path, strerror(errno));
+	if (lockfd == -1 || lock_by(lockfd, until) == -1) {
+		if (errno == ETIMEDOUT)
+			xasprintf(cause, "ctxd did not start in time");
+		else
+			xasprintf(cause, "%s.lock: %s", path, strerror(errno));
 		if (lockfd != -1)
 			close(lockfd);
 		return -1;
 	}
-	if ((fd = client_connect_once(path)) == -1 &&
-	    daemon_start(path, cause) == 0 &&
-	    (fd = client_connect_once(path)) == -1)
+	if ((fd = client_connect_once(path, until)) == -1 &&
+	    daemon_start(path, until, cause) == 0 &&
+	    (fd = client_connect_once(path, until)) == -1)
 		xasprintf(cause, "%s: %s", path, strerror(errno));
 	close(lockfd);
 	return fd;

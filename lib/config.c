@@ -47,6 +47,7 @@ config_defaults(struct config *c)
 	c->idle_exit = 60 * NSEC_PER_SEC;
 	c->history = 1000;
 	c->log_level = CTX_LOG_INFO;
+	c->client_timeout = CLIENT_WAIT;
 }
 
 void
@@ -124,8 +125,14 @@ config_cb(void *arg, const char *section, const char *key, const char *val,
 	if (*section != '\0' && strcmp(section, "ctxd") != 0)
 		return config_error(cf, cause, "unknown section [%s]", section);
 
-	if (strcmp(key, "grace") == 0 || strcmp(key, "idle_exit") == 0) {
-		d = strcmp(key, "grace") == 0 ? &c->grace : &c->idle_exit;
+	if (strcmp(key, "grace") == 0 || strcmp(key, "idle_exit") == 0 ||
+	    strcmp(key, "client_timeout") == 0) {
+		if (strcmp(key, "grace") == 0)
+			d = &c->grace;
+		else if (strcmp(key, "idle_exit") == 0)
+			d = &c->idle_exit;
+		else
+			d = &c->client_timeout;
 		if (duration_parse(val, d, &why) == -1)
 			return config_error(cf, cause,
 			    "%s: bad duration '%s': %s", key, val, why);

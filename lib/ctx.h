@@ -140,6 +140,7 @@ int		 msg_decode(struct msg *, uint16_t, const char *, size_t,
 		    const char **);
 int		 msg_frame(struct evbuffer *, struct msg *, const char **);
 int		 msg_read(int, struct msg *, const char **);
+const char	*msg_read_error(void);
 const char	*msg_get(const struct msg *, const char *);
 long long	 msg_num(const struct msg *, const char *, long long);
 void		 msg_free(struct msg *);
@@ -147,8 +148,13 @@ void		 msg_free(struct msg *);
 /* client.c */
 int		 sockdir_check(const char *, int, char **);
 char		*client_socket_path(const char *, const char *, char **);
-int		 client_connect_once(const char *);
-int		 client_connect(const char *, int, char **);
+/* How long a client waits on ctxd before it takes it as wedged. */
+#define CLIENT_WAIT	(10 * NSEC_PER_SEC)
+struct config;
+nsec_t		 client_until(const struct config *);
+int		 client_bound(int, nsec_t);
+int		 client_connect_once(const char *, nsec_t);
+int		 client_connect(const char *, int, nsec_t, char **);
 int		 client_saved(const char *);
 int		 client_request(int, struct msgout *, struct msg *,
 		    const char **);
@@ -182,7 +188,7 @@ struct ctxlink_rep {
 typedef void	 ctxlink_cb(int, int, nsec_t, void *);
 
 struct ctxlink	*ctxlink_open(const char *, const struct ctxlink_req *,
-		    struct ctxlink_rep *, int *, int *, char **);
+		    struct ctxlink_rep *, nsec_t, int *, int *, char **);
 int		 ctxlink_watch(struct ctxlink *, struct event_base *,
 		    ctxlink_cb *, void *);
 void		 ctxlink_started(struct ctxlink *, const char *);
@@ -197,6 +203,7 @@ struct config {
 	int		 log_level;	/* CTX_LOG_* */
 	char		*log_file;	/* NULL: syslog */
 	char		*socket;	/* NULL: the default */
+	nsec_t		 client_timeout; /* a client's wait on ctxd; 0: none */
 };
 
 void		 config_defaults(struct config *);

@@ -23,6 +23,14 @@
 #include "ctx.h"
 #include "proto.h"
 
+/*
+ * The longest a write to ctxd may block: queued messages and the exit go
+ * out on the blocking socket when ctxrun ends. A rejoin's connect(2) runs
+ * on the loop, and may wait only for a moment.
+ */
+#define LINK_WRITE_WAIT		NSEC_PER_SEC
+#define REJOIN_CONNECT_WAIT	(100 * NSEC_PER_MSEC)
+
 struct ctxlink {
 	int			 fd;
 	struct bufferevent	*bev;
@@ -83,13 +91,15 @@ link_reply(const struct msg *m, struct ctxlink_rep *rep)
 }
 
 /*
- * Registers a job with ctxd at path, starting ctxd if needed. Returns the
- * link, or NULL: with *refused set if ctxd said no (*cause says why, and
- * *ended the exit status if the parent has ended), else there is no daemon.
+ * Registers a job with ctxd at path, starting ctxd if needed, by until on
+ * the monotonic clock. Returns the link, or NULL: with *refused set if ctxd
+ * said no (*cause says why, and *ended the exit status if the parent has
+ * ended), else there is no daemon, or none that answered in time.
  */
 struct ctxlink *
 ctxlink_open(const char *path, const struct ctxlink_req *req,
-    struct ctxlink_rep *rep, int *refused, int *ended, char **cause)
+    struct ctxlink_rep *rep, nsec_t until, int *refused, int *ended,
+    char **cause)
 {
 	struct ctxlink	*l;
 	struct msgout	*mo;
@@ -98,8 +108,10 @@ ctxlink_open(const char *path, const struct ctxlink_req *req,
 	int		 fd;
 
 	*refused = *ended = 0;
-	if ((fd = client_connect(path, 1, cause)) == -1)
+	if ((fd = client_connect(path, 1, until, cause)) == -1)
 		return NULL;
+	/* The answer by until too, whatever the connect took. */
+	(void)client_bound(fd, until);
 	mo = msgout_new(MSG_NEW);
 	link_fill(mo, req);
 	if (client_request(fd, mo, &m, &why) == -1) {
@@ -118,6 +130,8 @@ ctxlink_open(const char *path, const struct ctxlink_req *req,
 	}
 	link_reply(&m, rep);
 	msg_free(&m);
+	/* The loop never waits on ctxd; ctxlink_close() does, this long. */
+	(void)client_bound(fd, clock_mono() + LINK_WRITE_WAIT);
 	l = xcalloc(1, sizeof *l);
 	l->fd = fd;
 	l->path = xstrdup(path);
@@ -185,8 +199,11 @@ ctxlink_rejoin(struct ctxlink *l)
 
 	if (l == NULL || l->bev != NULL || l->base == NULL)
 		return;
-	if ((l->fd = client_connect_once(l->path)) == -1)
+	/* Only a full backlog makes connect(2) wait: not for long. */
+	if ((l->fd = client_connect_once(l->path,
+	    clock_mono() + REJOIN_CONNECT_WAIT)) == -1)
 		return;
+	(void)client_bound(l->fd, clock_mono() + LINK_WRITE_WAIT);
 	if (link_listen(l) == -1) {
 		close(l->fd);
 		l->fd = -1;

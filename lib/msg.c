@@ -209,6 +209,8 @@ read_full(int fd, void *buf, size_t len)
 		n = read(fd, p, len);
 		if (n == -1 && errno == EINTR)
 			continue;
+		if (n == 0)
+			errno = ECONNRESET;
 		if (n <= 0)
 			return -1;
 		p += n;
@@ -217,7 +219,19 @@ read_full(int fd, void *buf, size_t len)
 	return 0;
 }
 
-/* Reads one message from a blocking fd. */
+/* Why a read from ctxd failed, from errno. */
+const char *
+msg_read_error(void)
+{
+	if (errno == EAGAIN || errno == EWOULDBLOCK)
+		return "no answer in time";
+	return "connection closed";
+}
+
+/*
+ * Reads one message from a blocking fd, by the bound set on it
+ * (client_bound).
+ */
 int
 msg_read(int fd, struct msg *m, const char **cause)
 {
@@ -226,7 +240,7 @@ msg_read(int fd, struct msg *m, const char **cause)
 	int			 r;
 
 	if (read_full(fd, &hdr, sizeof hdr) == -1) {
-		*cause = "connection closed";
+		*cause = msg_read_error();
 		return -1;
 	}
 	if (hdr.version != PROTO_VERSION || hdr.len > PROTO_MAX) {
@@ -236,7 +250,7 @@ msg_read(int fd, struct msg *m, const char **cause)
 	payload = xmalloc(hdr.len + 1);
 	if (read_full(fd, payload, hdr.len) == -1) {
 		free(payload);
-		*cause = "connection closed";
+		*cause = msg_read_error();
 		return -1;
 	}
 	r = msg_decode(m, hdr.type, payload, hdr.len, cause);

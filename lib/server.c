@@ -415,7 +415,7 @@ server_listen(struct event_base *base, const struct config *conf,
 {
 	int	fd;
 
-	if ((fd = client_connect_once(path)) != -1) {
+	if ((fd = client_connect_once(path, client_until(conf))) != -1) {
 		close(fd);
 		xasprintf(cause, "%s: a daemon is running there already", path);
 		return -1;

@@ -33,6 +33,9 @@ cmd_wait_exec(struct ctl *c, int argc, char **argv)
 		ctl_usage(&cmd_wait_entry, "no context given");
 	if (ctl_connect(c, CTL_START_SAVED) == -1)
 		errx(1, "no context '%s'", argv[optind]);
+	/* The answer comes when the contexts end: no bound on it. */
+	if (client_bound(c->fd, NSEC_NONE) == -1)
+		err(CTX_EXIT_FAILURE, "setsockopt");
 	mo = msgout_new(MSG_WAIT);
 	ctl_add_ctxs(mo, argc - optind, argv + optind);
 	if (msgout_write(mo, c->fd) == -1)

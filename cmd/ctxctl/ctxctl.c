@@ -86,17 +86,20 @@ ctl_connect(struct ctl *c, int autostart)
 {
 	struct config	 conf;
 	char		*path, *cause;
+	nsec_t		 until;
 
 	config_defaults(&conf);
 	if (config_load(&conf, NULL, &cause) == -1)
 		errx(CTX_EXIT_FAILURE, "%s", cause);
+	/* Each step, each answer then, within client_timeout. */
+	until = client_until(&conf);
 	path = client_socket_path(c->socket, conf.socket, &cause);
 	config_free(&conf);
 	if (path == NULL)
 		errx(CTX_EXIT_FAILURE, "%s", cause);
 	if (autostart == CTL_START_SAVED)
 		autostart = client_saved(path) ? CTL_START : 0;
-	c->fd = client_connect(path, autostart, &cause);
+	c->fd = client_connect(path, autostart, until, &cause);
 	free(path);
 	if (c->fd == -1 && autostart)
 		errx(CTX_EXIT_FAILURE, "cannot reach ctxd: %s", cause);
@@ -148,8 +151,9 @@ ctl_nodes(struct ctl *c, struct msgout *mo, struct nodes *out)
 	for (;;) {
 		/* Large listings: read in big gulps, not a message a time. */
 		while ((r = msg_frame(in, &m, &cause)) == 0) {
-			if (evbuffer_read(in, c->fd, 256 * 1024) <= 0)
-				errx(CTX_EXIT_FAILURE, "ctxd: connection closed");
+			if ((r = evbuffer_read(in, c->fd, 256 * 1024)) <= 0)
+				errx(CTX_EXIT_FAILURE, "ctxd: %s", r == 0 ?
+				    "connection closed" : msg_read_error());
 		}
 		if (r == -1)
 			errx(CTX_EXIT_FAILURE, "ctxd: %s", cause);

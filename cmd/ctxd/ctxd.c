@@ -126,7 +126,7 @@ main(int argc, char **argv)
 	if (logf != NULL)
 		fclose(logf);
 
-	if ((fd = client_connect_once(path)) != -1)
+	if ((fd = client_connect_once(path, client_until(&conf))) != -1)
 		errx(CTX_EXIT_FAILURE, "%s: a daemon is running there already",
 		    path);
 	if (!foreground)

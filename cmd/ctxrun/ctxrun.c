@@ -431,14 +431,18 @@ command_line(char **argv)
  * Registers the job with ctxd, starting it if need be. ctxd's answer may
  * bring an earlier deadline and the values of ancestors. Without a daemon
  * the job runs all the same, unless -p named a context only ctxd knows.
+ * A ctxd that does not answer by the deadline, or within client_timeout,
+ * is as good as none: a stopped or wedged daemon must not hold the job past
+ * its deadline (SPEC §3), nor hold it forever.
  */
 static void
-join_tree(struct ctxrun *r, struct values *vs, nsec_t now,
+join_tree(struct ctxrun *r, struct values *vs, nsec_t now, nsec_t mono,
     const struct config *conf)
 {
 	struct ctxlink_req	 req;
 	struct ctxlink_rep	 rep;
 	char			*cause, *cmd;
+	nsec_t			 first, until = client_until(conf);
 	int			 refused, ended;
 
 	if ((r->socket = client_socket_path(NULL, conf->socket, &cause)) == NULL)
@@ -458,7 +462,12 @@ join_tree(struct ctxrun *r, struct values *vs, nsec_t now,
 	req.values = vs;
 	memset(&rep, 0, sizeof rep);
 	values_init(&rep.values);
-	r->link = ctxlink_open(r->socket, &req, &rep, &refused, &ended, &cause);
+	/* No waiting on ctxd past the deadline. */
+	first = earlier(req.deadline, r->parent_deadline);
+	if (first != NSEC_NONE)
+		until = earlier(until, mono + (first > now ? first - now : 0));
+	r->link = ctxlink_open(r->socket, &req, &rep, until, &refused, &ended,
+	    &cause);
 	free(cmd);
 	if (r->link == NULL) {
 		if (ended != 0) {
@@ -610,7 +619,7 @@ main(int argc, char **argv)
 	mono = clock_mono();
 	signal(SIGPIPE, SIG_IGN);	/* a daemon that hangs up; the command
 					   gets it back */
-	join_tree(&r, &vs, now, &conf);
+	join_tree(&r, &vs, now, mono, &conf);
 	if (r.parent_deadline <= now || r.deadline <= now) {
 		say(&r, "%sdeadline has passed, not starting",
 		    r.parent_deadline <= now ? "parent's " : "");

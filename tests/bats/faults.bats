@@ -243,3 +243,54 @@ wait_status_text() {
 	assert_elapsed_lt 1000
 	wait_status_text victim "err: canceled"
 }
+
+# --- a ctxd that is there but does not answer ---------------------------------
+
+# A stopped ctxd still takes connections into its backlog; clients must not
+# wait on it for ever.  stopped_daemon: start one, stop it, and make sure
+# the test's end finds it running again (its teardown talks to it).
+stopped_daemon() {
+	ctxctl new -n keep >/dev/null
+	STOPPED=$(daemon_pid)
+	kill -STOP "$STOPPED"
+}
+
+resume_daemon() {
+	kill -CONT "$STOPPED"
+}
+
+@test "faults: a stopped ctxd does not hold a job past its deadline" {
+	stopped_daemon
+	timer_start
+	run --separate-stderr timeout 10 env --default-signal "$CTXRUN" -v \
+	    -t 0.3s sleep 10
+	resume_daemon
+	# without a bound on the wait, timeout(1) ends it after 10 s with 124
+	assert_elapsed_lt 1500
+	assert_failure 124
+	assert_stderr_contains "no answer in time"
+	# the wait took the whole budget: the job started past its deadline
+	assert_stderr_contains "own deadline exceeded"
+	assert_stderr_contains "sending TERM to 1 process"
+}
+
+@test "faults: a stopped ctxd: ctxrun goes on alone and ctxctl gives up after client_timeout" {
+	ini ctxd.ini <<'I'
+client_timeout = 0.3s
+I
+	export CTXD_CONFIG=$PWD/ctxd.ini
+	stopped_daemon
+	timer_start
+	run --separate-stderr timeout 10 env --default-signal "$CTXRUN" -v \
+	    sh -c 'echo ran'
+	local ran=$status ranout=$output ranerr=$stderr t1
+	t1=$(elapsed_ms)
+	run --separate-stderr timeout 10 "$CTXCTL" ls
+	resume_daemon
+	assert_elapsed_lt 2500
+	((t1 < 1500)) || fail "ctxrun waited $t1 ms on the stopped ctxd"
+	[ "$ran" -eq 0 ] || fail "ctxrun exited $ran: $ranerr"
+	[ "$ranout" = ran ] || fail "the job did not run: $ranout"
+	[[ $ranerr == *"no answer in time"* ]] || fail "ctxrun did not say so: $ranerr"
+	check_err ctxctl 125 "no answer in time"
+}

@@ -77,7 +77,7 @@ main(int argc, char **argv)
 	if (argc != 4)
 		errx(2, "usage: ctxbench socket count ctxctl");
 	count = strtoll(argv[2], NULL, 10);
-	if ((fd = client_connect(argv[1], 1, &cause)) == -1)
+	if ((fd = client_connect(argv[1], 1, NSEC_NONE, &cause)) == -1)
 		errx(1, "%s", cause);
 	in = evbuffer_new();
 	out = evbuffer_new();

@@ -93,6 +93,7 @@ check_defaults(const struct config *c)
 	CHECK_EQ_INT(c->log_level, CTX_LOG_INFO);
 	CHECK(c->log_file == NULL);
 	CHECK(c->socket == NULL);
+	CHECK_EQ_INT(c->client_timeout, 10 * NSEC_PER_SEC);
 }
 
 static void
@@ -138,8 +139,10 @@ test_every_key(void)
 	    "history = 42\n"
 	    "log_level = debug\n"
 	    "log_file = /var/log/ctxd.log\n"
-	    "socket = /run/user/1000/ctx/other.sock\n");
+	    "socket = /run/user/1000/ctx/other.sock\n"
+	    "client_timeout = 300ms\n");
 	CHECK_STR(e, "");
+	CHECK_EQ_INT(c.client_timeout, 300 * NSEC_PER_MSEC);
 	CHECK_EQ_INT(c.grace, 2500 * NSEC_PER_MSEC);
 	CHECK_EQ_INT(c.idle_exit, 5400 * NSEC_PER_SEC);
 	CHECK_EQ_INT(c.history, 42);
@@ -185,11 +188,13 @@ test_values(void)
 	    "[ctxd]\n"
 	    "  grace=\"500ms\"\n"
 	    "idle_exit = 0   ; never\n"
+	    "client_timeout = 0\n"
 	    "log_file = \"/tmp/a b.log\"\n"
 	    "history = 0\n");
 	CHECK_STR(e, "");
 	CHECK_EQ_INT(c.grace, 500 * NSEC_PER_MSEC);
 	CHECK_EQ_INT(c.idle_exit, 0);
+	CHECK_EQ_INT(c.client_timeout, 0);
 	CHECK_STR(c.log_file, "/tmp/a b.log");
 	CHECK_EQ_INT(c.history, 0);
 	config_free(&c);
@@ -258,6 +263,8 @@ test_errors(void)
 	    "PATH:2: idle_exit: bad duration '1m30': missing unit");
 	CHECK_ERROR("idle_exit = soon\n",
 	    "PATH:1: idle_exit: bad duration 'soon': expected a number");
+	CHECK_ERROR("grace = 1s\nclient_timeout = -1s\n",
+	    "PATH:2: client_timeout: bad duration '-1s': negative duration");
 
 	CHECK_ERROR("history = -1\n", "PATH:1: history: expected a whole "
 	    "number from 0 to 10000000, not '-1'");
