@@ -73,6 +73,7 @@ void		 duration_format(nsec_t, char *, size_t);
 /* timestamp.c */
 nsec_t		 clock_real(void);
 nsec_t		 clock_mono(void);
+nsec_t		 time_after(nsec_t, nsec_t);
 int		 timestamp_parse(const char *, nsec_t *, const char **);
 void		 timestamp_format(nsec_t, char *, size_t);
 #define TIMESTAMP_LEN	32

@@ -16,69 +16,74 @@
 
 #include "ctx.h"
 
+/* One timer: a timerfd watched by an event, and whose deadline it is. */
+struct dl_timer {
+	struct event	*ev;
+	int		 fd;
+	int		 which;		/* DEADLINE_OWN or DEADLINE_INHERITED */
+	struct deadline	*dl;
+};
+
+/*
+ * Each deadline keeps its own timer, and each fires once: an ancestor's
+ * that comes after the node's own still counts, since it may end a long
+ * grace sooner (job_end()).
+ */
 struct deadline {
-	struct event	*ev_rel;	/* own --timeout, monotonic */
-	struct event	*ev_abs;	/* earliest absolute deadline */
-	int		 rfd;
-	int		 tfd;
-	int		 abs_which;	/* whose the absolute deadline is */
+	struct dl_timer	 rel;		/* own --timeout, monotonic */
+	struct dl_timer	 own;		/* own --deadline, wall clock */
+	struct dl_timer	 inh;		/* the ancestors', wall clock */
 	deadline_cb	*cb;
 	void		*arg;
 };
 
+/*
+ * A timer expired. On the wall clock, a read that fails means the clock was
+ * set and the timer still stands (TFD_TIMER_CANCEL_ON_SET is not used, so
+ * this is only for safety).
+ */
 static void
-deadline_fire(struct deadline *dl, int which)
+deadline_on_timer(evutil_socket_t fd, short events, void *arg)
 {
-	if (dl->ev_rel != NULL)
-		event_del(dl->ev_rel);
-	if (dl->ev_abs != NULL)
-		event_del(dl->ev_abs);
-	dl->cb(which, dl->arg);
-}
-
-static void
-deadline_on_rel(evutil_socket_t fd, short events, void *arg)
-{
-	uint64_t	expirations;
-
-	(void)events;
-	if (read(fd, &expirations, sizeof expirations) != sizeof expirations)
-		return;
-	deadline_fire(arg, DEADLINE_OWN);
-}
-
-/* A timerfd on clock, armed at the absolute time at, watched by *ev. */
-static int
-deadline_timer(struct deadline *dl, struct event_base *base, int clock,
-    nsec_t at, struct event **ev, event_callback_fn fn)
-{
-	struct itimerspec	its = { 0 };
-	int			fd;
-
-	if ((fd = timerfd_create(clock, TFD_NONBLOCK | TFD_CLOEXEC)) == -1)
-		return -1;
-	its.it_value.tv_sec = at / NSEC_PER_SEC;
-	its.it_value.tv_nsec = at % NSEC_PER_SEC;
-	*ev = event_new(base, fd, EV_READ | EV_PERSIST, fn, dl);
-	if (*ev == NULL ||
-	    timerfd_settime(fd, TFD_TIMER_ABSTIME, &its, NULL) == -1 ||
-	    event_add(*ev, NULL) == -1) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
-static void
-deadline_on_abs(evutil_socket_t fd, short events, void *arg)
-{
-	struct deadline	*dl = arg;
+	struct dl_timer	*t = arg;
 	uint64_t	 expirations;
 
 	(void)events;
 	if (read(fd, &expirations, sizeof expirations) != sizeof expirations)
-		return;		/* the clock was set; the timer still stands */
-	deadline_fire(dl, dl->abs_which);
+		return;
+	event_del(t->ev);
+	/* The node's own deadline is one, whichever of its timers says so. */
+	if (t->which == DEADLINE_OWN) {
+		if (t->dl->rel.ev != NULL)
+			event_del(t->dl->rel.ev);
+		if (t->dl->own.ev != NULL)
+			event_del(t->dl->own.ev);
+	}
+	t->dl->cb(t->which, t->dl->arg);
+}
+
+/* Arms t on clock at the absolute time at; NSEC_NONE leaves it unarmed. */
+static int
+deadline_timer(struct deadline *dl, struct dl_timer *t, struct event_base *base,
+    int clock, nsec_t at, int which)
+{
+	struct itimerspec	its = { 0 };
+
+	t->dl = dl;
+	t->which = which;
+	if (at == NSEC_NONE)
+		return 0;
+	if ((t->fd = timerfd_create(clock, TFD_NONBLOCK | TFD_CLOEXEC)) == -1)
+		return -1;
+	its.it_value.tv_sec = at / NSEC_PER_SEC;
+	its.it_value.tv_nsec = at % NSEC_PER_SEC;
+	t->ev = event_new(base, t->fd, EV_READ | EV_PERSIST, deadline_on_timer,
+	    t);
+	if (t->ev == NULL ||
+	    timerfd_settime(t->fd, TFD_TIMER_ABSTIME, &its, NULL) == -1 ||
+	    event_add(t->ev, NULL) == -1)
+		return -1;
+	return 0;
 }
 
 /* Arms a libevent timer to fire after ns. */
@@ -95,36 +100,40 @@ timer_arm(struct event *ev, nsec_t ns)
 /*
  * Arms the timers: rel at that CLOCK_MONOTONIC time, own and inherited at
  * those wall-clock times. NSEC_NONE for any that does not apply. The
- * callback runs once, for whichever comes first, and says whose it was.
+ * callback runs once for each as it comes, and says whose it was.
  */
 struct deadline *
 deadline_arm(struct event_base *base, nsec_t rel, nsec_t own, nsec_t inherited,
     deadline_cb *cb, void *arg)
 {
-	struct deadline		*dl;
-	nsec_t			 abs;
+	struct deadline	*dl;
 
 	dl = xcalloc(1, sizeof *dl);
-	dl->rfd = dl->tfd = -1;
+	dl->rel.fd = dl->own.fd = dl->inh.fd = -1;
 	dl->cb = cb;
 	dl->arg = arg;
-	if (rel != NSEC_NONE && (dl->rfd = deadline_timer(dl, base,
-	    CLOCK_MONOTONIC, rel, &dl->ev_rel, deadline_on_rel)) == -1)
-		goto fail;
-
 	/* The ancestor's deadline wins a tie: its signal and grace govern. */
-	abs = inherited <= own ? inherited : own;
-	dl->abs_which = inherited <= own ? DEADLINE_INHERITED : DEADLINE_OWN;
-	if (abs == NSEC_NONE)
-		return dl;
-	if ((dl->tfd = deadline_timer(dl, base, CLOCK_REALTIME, abs,
-	    &dl->ev_abs, deadline_on_abs)) == -1)
-		goto fail;
+	if (own >= inherited)
+		own = NSEC_NONE;
+	if (deadline_timer(dl, &dl->rel, base, CLOCK_MONOTONIC, rel,
+	    DEADLINE_OWN) == -1 ||
+	    deadline_timer(dl, &dl->own, base, CLOCK_REALTIME, own,
+	    DEADLINE_OWN) == -1 ||
+	    deadline_timer(dl, &dl->inh, base, CLOCK_REALTIME, inherited,
+	    DEADLINE_INHERITED) == -1) {
+		deadline_free(dl);
+		return NULL;
+	}
 	return dl;
+}
 
-fail:
-	deadline_free(dl);
-	return NULL;
+static void
+deadline_timer_free(struct dl_timer *t)
+{
+	if (t->ev != NULL)
+		event_free(t->ev);
+	if (t->fd != -1)
+		close(t->fd);
 }
 
 void
@@ -132,13 +141,8 @@ deadline_free(struct deadline *dl)
 {
 	if (dl == NULL)
 		return;
-	if (dl->ev_rel != NULL)
-		event_free(dl->ev_rel);
-	if (dl->ev_abs != NULL)
-		event_free(dl->ev_abs);
-	if (dl->rfd != -1)
-		close(dl->rfd);
-	if (dl->tfd != -1)
-		close(dl->tfd);
+	deadline_timer_free(&dl->rel);
+	deadline_timer_free(&dl->own);
+	deadline_timer_free(&dl->inh);
 	free(dl);
 }

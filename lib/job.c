@@ -39,6 +39,8 @@ struct job {
 	enum job_cause		 cause;
 	int			 sig;		/* the first signal in use */
 	nsec_t			 grace;		/* and the grace in use */
+	nsec_t			 kill_at;	/* monotonic; NSEC_NONE: not
+						   armed, or KILL sent */
 	struct cgroup		*cg;
 
 	struct event		*ev_child;	/* SIGCHLD */
@@ -74,15 +76,21 @@ static void	job_check_done(struct job *);
  * Remembers the signal dispositions and mask this process started with, so
  * the command inherits them and not ours: a signal ignored by whoever
  * started ctxrun stays ignored in the command. Call before changing any.
+ * SIGCHLD is unblocked then: inherited blocked, it would never tell us the
+ * command has exited.
  */
 void
 job_save_signals(void)
 {
-	size_t	i;
+	sigset_t	chld;
+	size_t		i;
 
 	for (i = 0; i < sizeof saved_signals / sizeof saved_signals[0]; i++)
 		sigaction(saved_signals[i], NULL, &saved_actions[i]);
 	sigprocmask(SIG_SETMASK, NULL, &saved_mask);
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	sigprocmask(SIG_UNBLOCK, &chld, NULL);
 }
 
 static void
@@ -170,6 +178,7 @@ job_spawn(struct event_base *base, const struct job_params *jp,
 	int		 errpipe[2];
 
 	job = xcalloc(1, sizeof *job);
+	job->kill_at = NSEC_NONE;
 	job->base = base;
 	job->sig = jp->sig;
 	job->grace = jp->grace;
@@ -299,6 +308,8 @@ job_kill(struct job *job)
 		n = -1;
 	if (n == -1 || (n == 0 && !job->childless))
 		n = job_signal_all(job, SIGKILL, 0, 1);
+	job->kill_at = NSEC_NONE;
+	evtimer_del(job->ev_grace);
 	timer_arm(job->ev_sweep, SWEEP_INTERVAL_MS * NSEC_PER_MSEC);
 	return n;
 }
@@ -321,6 +332,7 @@ job_teardown(struct job *job, int sig, nsec_t grace)
 	 * The grace period runs from the first signal to the first process,
 	 * not from the last: signalling a thousand takes a while.
 	 */
+	job->kill_at = time_after(clock_mono(), grace);
 	timer_arm(job->ev_grace, grace);
 	n = job_signal_all(job, sig, 1, 0);
 	job->cb(job, JOB_EV_SIGNALED, n, job->arg);
@@ -328,14 +340,41 @@ job_teardown(struct job *job, int sig, nsec_t grace)
 }
 
 /*
- * Ends the job for a cause, with a first signal and a grace period. Only
- * the first cause counts: once the job is ending, this does nothing.
+ * A job already ending, on its first signal, gets SIGKILL after grace from
+ * now if that comes sooner than its own: an ancestor's deadline or cancel
+ * during a long grace governs the job as it would a running one (SPEC §5),
+ * and so does one while leftovers of a command that exited are ending.
+ */
+static void
+job_hasten(struct job *job, nsec_t grace)
+{
+	nsec_t	at = time_after(clock_mono(), grace);
+
+	if (job->kill_at == NSEC_NONE || at >= job->kill_at)
+		return;
+	job->grace = grace;
+	if (grace == 0) {
+		job->cb(job, JOB_EV_KILLING, job_kill(job), job->arg);
+		return;
+	}
+	job->kill_at = at;
+	timer_arm(job->ev_grace, grace);
+}
+
+/*
+ * Ends the job for a cause, with a first signal and a grace period. The
+ * first cause is the one reported; a later one can only bring SIGKILL
+ * forward.
  */
 void
 job_end(struct job *job, enum job_cause cause, int sig, nsec_t grace)
 {
-	if (job->cause != JOB_RUNNING || job->done)
+	if (job->done)
 		return;
+	if (job->cause != JOB_RUNNING) {
+		job_hasten(job, sig == SIGKILL ? 0 : grace);
+		return;
+	}
 	job->cause = cause;
 	job_teardown(job, sig, grace);
 }

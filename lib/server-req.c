@@ -181,8 +181,8 @@ handle_new(struct peer *p, const struct msg *m)
 	}
 	deadline = msg_num(m, "deadline", NSEC_NONE);
 	timeout = msg_num(m, "timeout", 0);
-	if (timeout > 0 && clock_real() + timeout < deadline)
-		deadline = clock_real() + timeout;
+	if (timeout > 0 && time_after(clock_real(), timeout) < deadline)
+		deadline = time_after(clock_real(), timeout);
 
 	n = tree_new(parent, state_id_next(), msg_get(m, "name"), deadline);
 	n->sig = sig;

@@ -393,8 +393,12 @@ server_bind(struct event_base *base, const char *path, char **cause)
 		return -1;
 	}
 	umask(old);
+	/*
+	 * A backlog as deep as the system allows: a burst of clients (a
+	 * thousand jobs starting at once) waits in it rather than fails.
+	 */
 	srv_listener = evconnlistener_new(base, server_accept, NULL,
-	    LEV_OPT_CLOSE_ON_FREE, 512, fd);
+	    LEV_OPT_CLOSE_ON_FREE, SOMAXCONN, fd);
 	if (srv_listener == NULL || rename(sun.sun_path, path) == -1) {
 		xasprintf(cause, "%s: %s", path, strerror(errno));
 		unlink(sun.sun_path);

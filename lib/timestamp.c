@@ -33,6 +33,18 @@ clock_mono(void)
 	return clock_ns(CLOCK_MONOTONIC);
 }
 
+/*
+ * The time d after t (t not negative), or NSEC_NONE, never, if d is or
+ * that is beyond what nsec_t holds: -t 300y has no deadline in reach.
+ */
+nsec_t
+time_after(nsec_t t, nsec_t d)
+{
+	if (d == NSEC_NONE || d >= NSEC_NONE - t)
+		return NSEC_NONE;
+	return t + d;
+}
+
 /* Reads exactly n digits at *sp into *v. */
 static int
 digits_read(const char **sp, int n, int *v)

@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <event2/event.h>
 #include <getopt.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -87,19 +88,30 @@ usage(FILE *f, int status)
 	exit(status);
 }
 
-/* Says what happens, on stderr, with -v. */
+/*
+ * Says what happens, on stderr, with -v: one line, in one write, and only
+ * if stderr takes it at once. A pipe nobody reads must not hold up the
+ * signal that is about to be sent: the line is dropped instead.
+ */
 static void __attribute__((format(printf, 2, 3)))
 say(const struct ctxrun *r, const char *fmt, ...)
 {
-	va_list	ap;
+	struct pollfd	pfd = { STDERR_FILENO, POLLOUT, 0 };
+	char		line[512];
+	va_list		ap;
+	int		n;
 
-	if (!r->verbose)
+	if (!r->verbose || poll(&pfd, 1, 0) != 1 || pfd.revents != POLLOUT)
 		return;
 	va_start(ap, fmt);
-	fprintf(stderr, "ctxrun: ");
-	vfprintf(stderr, fmt, ap);
-	fprintf(stderr, "\n");
+	n = vsnprintf(line + 8, sizeof line - 9, fmt, ap);
 	va_end(ap);
+	if (n < 0)
+		return;
+	memcpy(line, "ctxrun: ", 8);
+	n = 8 + (n < (int)sizeof line - 9 ? n : (int)sizeof line - 10);
+	line[n++] = '\n';
+	(void)write(STDERR_FILENO, line, (size_t)n);
 }
 
 static nsec_t
@@ -356,8 +368,7 @@ on_signal(const struct signalfd_siginfo *si, void *arg)
 		}
 		break;
 	}
-	if (job_cause(r->job) != JOB_RUNNING)
-		return;
+	/* While the job is ending already, this can only bring KILL forward. */
 	say(r, "got SIG%s from pid %u, cancelling", signal_name(sig),
 	    si->ssi_pid);
 	job_end(r->job, JOB_CANCELED, r->sig, r->grace);
@@ -383,10 +394,19 @@ detach(struct ctxrun *r)
 	char	id[ID_LEN];
 	pid_t	pid;
 	ssize_t	n;
-	int	p[2], status, fd;
+	int	p[2], status, fd, i;
 
 	if (pipe2(p, O_CLOEXEC) == -1)
 		err(CTX_EXIT_FAILURE, "pipe");
+	/* Started with stdin or stdout closed, the pipe took their place. */
+	for (i = 0; i < 2; i++) {
+		if (p[i] > STDERR_FILENO)
+			continue;
+		if ((fd = fcntl(p[i], F_DUPFD_CLOEXEC, STDERR_FILENO + 1)) == -1)
+			err(CTX_EXIT_FAILURE, "pipe");
+		close(p[i]);
+		p[i] = fd;
+	}
 	if ((pid = fork()) == -1)
 		err(CTX_EXIT_FAILURE, "fork");
 	if (pid == 0) {
@@ -397,7 +417,8 @@ detach(struct ctxrun *r)
 		if ((fd = open("/dev/null", O_RDWR | O_CLOEXEC)) == -1 ||
 		    dup2(fd, STDIN_FILENO) == -1 || dup2(fd, STDOUT_FILENO) == -1)
 			err(CTX_EXIT_FAILURE, "/dev/null");
-		close(fd);
+		if (fd > STDOUT_FILENO)
+			close(fd);
 		return;
 	}
 	close(p[1]);
@@ -453,8 +474,7 @@ join_tree(struct ctxrun *r, struct values *vs, nsec_t now, nsec_t mono,
 	if (req.parent == NULL && r->parent_id != NULL && *r->parent_id != 'x')
 		req.parent = r->parent_id;
 	/* One absolute deadline, so ctxd and the job agree on it. */
-	req.deadline = earlier(r->deadline, r->timeout == NSEC_NONE ?
-	    NSEC_NONE : now + r->timeout);
+	req.deadline = earlier(r->deadline, time_after(now, r->timeout));
 	req.timeout = NSEC_NONE;
 	req.sig = r->sig;
 	req.grace = r->grace;
@@ -465,7 +485,8 @@ join_tree(struct ctxrun *r, struct values *vs, nsec_t now, nsec_t mono,
 	/* No waiting on ctxd past the deadline. */
 	first = earlier(req.deadline, r->parent_deadline);
 	if (first != NSEC_NONE)
-		until = earlier(until, mono + (first > now ? first - now : 0));
+		until = earlier(until,
+		    time_after(mono, first > now ? first - now : 0));
 	r->link = ctxlink_open(r->socket, &req, &rep, until, &refused, &ended,
 	    &cause);
 	free(cmd);
@@ -630,8 +651,7 @@ main(int argc, char **argv)
 		config_free(&conf);
 		return CTX_EXIT_DEADLINE;
 	}
-	own = earlier(r.deadline,
-	    r.timeout == NSEC_NONE ? NSEC_NONE : now + r.timeout);
+	own = earlier(r.deadline, time_after(now, r.timeout));
 	deadline = earlier(own, r.parent_deadline);
 
 	if (r.link == NULL)
@@ -672,9 +692,8 @@ main(int argc, char **argv)
 		timestamp_format(deadline, ts, sizeof ts);
 		say(&r, "deadline %s (%s)", ts,
 		    r.parent_deadline <= own ? "parent's" : "own");
-		dl = deadline_arm(r.base, r.timeout == NSEC_NONE ? NSEC_NONE :
-		    mono + r.timeout, r.deadline,
-		    r.parent_deadline, on_deadline, &r);
+		dl = deadline_arm(r.base, time_after(mono, r.timeout),
+		    r.deadline, r.parent_deadline, on_deadline, &r);
 		if (dl == NULL) {
 			/* Never run a job without its deadline. */
 			warnx("cannot arm the deadline: %s", strerror(errno));

@@ -130,9 +130,12 @@ def field(payload, key):
         if f.startswith(key.encode() + b"="):
             return f.split(b"=", 1)[1].decode()
 def connect(path):
+    # a blocking connect waits while the listen backlog is full, as
+    # ctxrun and ctxctl do; with a timeout, python would fail at once
     s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    s.settimeout(5)
+    s.setblocking(True)
     s.connect(path)
+    s.settimeout(5)
     return s
 def wait_for(name, limit):
     end = time.monotonic() + limit

@@ -231,3 +231,24 @@ i=0; while [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done'
 		fi
 	fi
 }
+
+@test "exit: SIGCHLD blocked when ctxrun starts: the command's exit is still seen" {
+	timer_start
+	run timeout -s KILL 8 "$PYTHON" -c '
+import os, signal, sys
+signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGCHLD])
+os.execv(sys.argv[1], sys.argv[1:])' "$CTXRUN" -t 5s sh -c 'exit 3'
+	assert_failure 3
+	assert_elapsed_lt 2000
+}
+
+@test "exit: -v to a stderr nobody reads does not hold up the deadline" {
+	timer_start
+	# yes fills the pipe, which stays full for 1.5 s: -v lines are dropped
+	# rather than written late, and TERM goes out on time
+	( r=0; ctxrun -v -t 0.3s -k 0.2s yes 2>&1 || r=$?
+	  echo "$r" > rc; elapsed_ms > ms ) |
+		{ sleep 1.5; cat >/dev/null; }
+	assert_equal "$(cat rc)" 124
+	(($(cat ms) < 1200)) || fail "ctxrun ended after $(cat ms) ms"
+}

@@ -139,3 +139,46 @@ field() {
 	kill -TERM "$j"
 	wait_status "$j" 3
 }
+
+@test "jobs: a parent's deadline during a job's long grace brings KILL forward" {
+	local p
+	p=$(ctxctl new -t 0.6s -k 0.3s)
+	timer_start
+	# own deadline at 0.2 s with -k 30s; the parent's at 0.6 s, grace 0.3 s
+	run ctxrun -p "$p" -t 0.2s -k 30s sh -c '
+		trap "" TERM; echo $$ > pid
+		i=0; while [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done'
+	assert_failure 124
+	assert_elapsed_lt 2500
+	assert_dead pid
+}
+
+@test "jobs: a cancel while leftovers are ending brings KILL forward" {
+	ctxrun_bg out err -n left -k 20s sh -c '
+		setsid sh -c "trap \"\" TERM; echo \$\$ > left.pid; exec sleep 20" &
+		i=0; while [ ! -s left.pid ] && [ $i -lt 100 ]; do
+			sleep 0.02; i=$((i+1)); done
+		exit 5'
+	local r=$CTX_BG_PID
+	wait_file left.pid 2
+	# the command has exited; its TERM-ignoring leftover has 20 s of grace
+	sleep 0.2
+	timer_start
+	ctxctl cancel -k 0 left >/dev/null
+	wait_status "$r" 3 || fail "ctxrun still waits on its leftover: $(cat err)"
+	assert_elapsed_lt 1500
+	# the command exited by itself first: its status is the one reported
+	[ "$BG_STATUS" -eq 5 ] || fail "status $BG_STATUS: $(cat err)"
+	assert_dead left.pid
+}
+
+@test "jobs: -d returns at once even with stdin and stdout closed" {
+	timer_start
+	"$CTXRUN" -d -n closed -t 5s sh -c 'echo $$ > pid; exec sleep 4' <&- >&-
+	assert_elapsed_lt 1000
+	read_pid pid >/dev/null
+	ctxctl cancel -k 0 closed >/dev/null
+	run ctxctl wait closed
+	assert_failure 130
+	assert_dead pid
+}

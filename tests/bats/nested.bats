@@ -139,3 +139,20 @@ S
 	assert_elapsed_lt 1500
 	assert_dead pid
 }
+
+@test "nested: an inherited deadline after the own one still ends a long grace" {
+	local d
+	d=$(rfc3339_at 600)
+	timer_start
+	# the own deadline fires first (0.2 s, -k 30s); the parent's at 0.6 s
+	# with its grace of 0.3 s must cut the own 30 s short
+	CTX_ID=x00000000000000a2 CTX_DEADLINE=$d CTX_GRACE=0.3s \
+		run --separate-stderr ctxrun -v -t 0.2s -k 30s sh -c '
+			trap "" TERM; echo $$ > pid
+			i=0; while [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done'
+	assert_failure 124
+	assert_elapsed_lt 2500
+	assert_stderr_contains "own deadline exceeded"
+	assert_stderr_contains "parent's deadline exceeded"
+	assert_dead pid
+}

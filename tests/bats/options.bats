@@ -154,3 +154,10 @@ load helpers
 	assert_elapsed_lt 1200
 	assert_dead pid
 }
+
+@test "options: a -t beyond what the clock can hold means no deadline" {
+	run ctxrun -t 100000d sh -c 'echo "[${CTX_DEADLINE-none}]"; "$CTXRUN" -t 1s true; echo inner=$?'
+	assert_success
+	assert_line "[none]"
+	assert_line inner=0
+}

@@ -235,7 +235,24 @@ test_clock(void)
 	CHECK(m1 > 0 && m2 >= m1);
 }
 
+/* A time after another: past what nsec_t holds is never, NSEC_NONE. */
+static void
+test_time_after(void)
+{
+	nsec_t	now = 1795000000 * SEC;
+
+	CHECK_EQ_INT(time_after(now, 30 * SEC), now + 30 * SEC);
+	CHECK_EQ_INT(time_after(now, 0), now);
+	CHECK_EQ_INT(time_after(now, NSEC_NONE), NSEC_NONE);
+	/* -t 100000d: 8.64e18 ns, beyond INT64_MAX from late 2026 */
+	CHECK_EQ_INT(time_after(now, 100000LL * 86400 * SEC), NSEC_NONE);
+	CHECK_EQ_INT(time_after(now, NSEC_NONE - now - 1), NSEC_NONE - 1);
+	CHECK_EQ_INT(time_after(now, NSEC_NONE - now), NSEC_NONE);
+	CHECK_EQ_INT(time_after(0, NSEC_NONE - 1), NSEC_NONE - 1);
+}
+
 const struct unit_test unit_tests[] = {
+	{ "time_after", test_time_after },
 	{ "rfc3339_utc", test_rfc3339_utc },
 	{ "rfc3339_separators", test_rfc3339_separators },
 	{ "rfc3339_fractions", test_rfc3339_fractions },
