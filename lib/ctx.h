@@ -193,6 +193,7 @@ struct ctxlink	*ctxlink_open(const char *, const struct ctxlink_req *,
 int		 ctxlink_watch(struct ctxlink *, struct event_base *,
 		    ctxlink_cb *, void *);
 void		 ctxlink_started(struct ctxlink *, const char *);
+void		 ctxlink_cancel(struct ctxlink *, int, nsec_t);
 void		 ctxlink_rejoin(struct ctxlink *);
 void		 ctxlink_close(struct ctxlink *, const char *, int);
 
@@ -350,6 +351,9 @@ struct tree_hooks {
 	void	(*ended)(struct node *);
 };
 
+void		 tree_close(void);
+int		 tree_subtree_running(const struct node *);
+int		 tree_waited(const struct node *);
 void		 tree_init(struct event_base *, const struct tree_hooks *,
 		    size_t);
 struct node	*tree_find(uint64_t);

@@ -255,6 +255,25 @@ ctxlink_started(struct ctxlink *l, const char *cgroup)
 	msgout_send(mo, bufferevent_get_output(l->bev));
 }
 
+/*
+ * Tells ctxd that the job is cancelled from here (ctxrun got a signal), so
+ * that it cancels the nodes under it: jobs of other shells, outside this
+ * job's cgroup, that only ctxd can reach.
+ */
+void
+ctxlink_cancel(struct ctxlink *l, int sig, nsec_t grace)
+{
+	struct msgout	*mo;
+
+	if (l == NULL || l->bev == NULL)
+		return;
+	mo = msgout_new(MSG_CANCEL);
+	msgout_adds(mo, "ctx", l->id);
+	msgout_adds(mo, "signal", signal_name(sig));
+	msgout_add(mo, "grace", "%lld", (long long)grace);
+	msgout_send(mo, bufferevent_get_output(l->bev));
+}
+
 static struct msgout *
 exit_msg(const char *err, int status)
 {

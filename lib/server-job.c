@@ -92,11 +92,16 @@ server_cancel_job(struct node *n, const char *err, int sig, nsec_t grace)
 {
 	struct nodejob	*j = n->job;
 
-	/* Kept: should the ctxrun die before it ends the job, ctxd does. */
-	free(j->cerr);
-	j->cerr = xstrdup(err);
-	j->csig = sig;
-	j->cgrace = grace;
+	/*
+	 * Kept: should the ctxrun die before it ends the job, ctxd does. The
+	 * first cause stands; a later cancel can only shorten the grace.
+	 */
+	if (j->cerr == NULL) {
+		j->cerr = xstrdup(err);
+		j->csig = sig;
+		j->cgrace = grace;
+	} else if (grace < j->cgrace)
+		j->cgrace = grace;
 	if (n->peer != NULL)
 		send_cancel(n, err, sig, grace);
 }

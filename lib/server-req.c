@@ -14,7 +14,9 @@
 #include "proto.h"
 #include "server.h"
 
-#define VALUES_MAX	(PROTO_MAX - 4096)	/* so a node's reply fits */
+/* So that a node's reply, values and all, fits in one message. */
+#define VALUES_MAX	(PROTO_MAX - 4096)	/* bytes */
+#define VALUES_FIELDS	(PROTO_FIELDS - 64)	/* values */
 
 /* A node as MSG_NODE, with what the NODE_* flags in what ask for. */
 struct msgout *
@@ -94,6 +96,7 @@ new_parent(struct peer *p, const struct msg *m, struct node **parent)
 	struct nodeptrs	 np = { 0 };
 	struct msgout	*mo;
 	const char	*ctx = msg_get(m, "parent");
+	int		 by_deadline;	/* else cancelled, or lost */
 
 	*parent = NULL;
 	if (ctx == NULL || *ctx == '\0')
@@ -107,35 +110,52 @@ new_parent(struct peer *p, const struct msg *m, struct node **parent)
 	}
 	*parent = np.v[0];
 	free(np.v);
-	if ((*parent)->state != NODE_RUNNING) {
-		mo = msgout_new(MSG_FAIL);
-		msgout_add(mo, "error", "parent context %s has ended (%s)",
-		    ctx, (*parent)->err);
-		msgout_add(mo, "ended", "%d",
-		    (*parent)->status == CTX_EXIT_DEADLINE ?
-		    CTX_EXIT_DEADLINE : CTX_EXIT_CANCELED);
-		peer_send(p, mo);
-		return -1;
-	}
-	return 0;
+	/* Ending counts as ended: its job is in its grace (SPEC §3). */
+	if ((*parent)->state != NODE_RUNNING)
+		by_deadline = (*parent)->status == CTX_EXIT_DEADLINE;
+	else if ((*parent)->ending)
+		by_deadline = (*parent)->job->cerr != NULL &&
+		    strcmp((*parent)->job->cerr, "deadline exceeded") == 0;
+	else
+		return 0;
+	mo = msgout_new(MSG_FAIL);
+	msgout_add(mo, "error", "parent context %s has ended (%s)", ctx,
+	    (*parent)->state != NODE_RUNNING ? (*parent)->err :
+	    by_deadline ? "deadline exceeded" : "canceled");
+	msgout_add(mo, "ended", "%d", by_deadline ? CTX_EXIT_DEADLINE :
+	    CTX_EXIT_CANCELED);
+	peer_send(p, mo);
+	return -1;
 }
 
-/* Bytes the values of a new node under parent would take in a reply. */
-static size_t
-values_size(const struct node *parent, const struct values *own)
+/*
+ * Is there room in a reply for the values of a new node under parent, its
+ * own and its ancestors'? If not, says why to p.
+ */
+static int
+values_fit(struct peer *p, const struct node *parent,
+    const struct values *own)
 {
 	struct values	 vs;
 	struct value	*v;
-	size_t		 n = 0;
+	size_t		 bytes = 0, count = 0;
 
 	values_init(&vs);
 	tree_values(parent, &vs);
 	TAILQ_FOREACH(v, own, entry)
 		values_set(&vs, v->key, v->val);
-	TAILQ_FOREACH(v, &vs, entry)
-		n += strlen(v->key) + strlen(v->val) + 4;
+	TAILQ_FOREACH(v, &vs, entry) {
+		bytes += strlen(v->key) + strlen(v->val) + 4;
+		count++;
+	}
 	values_free(&vs);
-	return n;
+	if (bytes > VALUES_MAX)
+		peer_fail(p, 0, "values too large (over %d bytes with the "
+		    "ancestors')", VALUES_MAX);
+	else if (count > VALUES_FIELDS)
+		peer_fail(p, 0, "too many values (over %d with the "
+		    "ancestors')", VALUES_FIELDS);
+	return bytes <= VALUES_MAX && count <= VALUES_FIELDS;
 }
 
 /* MSG_NEW: a process-less context, or the job of a connecting ctxrun. */
@@ -173,9 +193,7 @@ handle_new(struct peer *p, const struct msg *m)
 		values_free(&vs);
 		return;
 	}
-	if (values_size(parent, &vs) > VALUES_MAX) {
-		peer_fail(p, 0, "values too large (over %d bytes with the "
-		    "ancestors')", VALUES_MAX);
+	if (!values_fit(p, parent, &vs)) {
 		values_free(&vs);
 		return;
 	}
@@ -294,14 +312,18 @@ handle_cancel(struct peer *p, const struct msg *m)
 	free(np.v);
 }
 
-/* Answers a MSG_WAIT once every node it waits for has ended. */
+/*
+ * Answers a MSG_WAIT once every node it waits for has ended, and every job
+ * under it too: a cancelled process-less context ends at once, its jobs
+ * only after their grace.
+ */
 void
 wait_check(struct peer *p)
 {
 	size_t	i;
 
 	for (i = 0; i < p->waiting.n; i++) {
-		if (p->waiting.v[i]->state == NODE_RUNNING)
+		if (tree_subtree_running(p->waiting.v[i]))
 			return;
 	}
 	for (i = 0; i < p->waiting.n; i++) {

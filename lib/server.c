@@ -327,7 +327,7 @@ server_ended(struct node *n)
 	struct peer	*p, *next;
 
 	state_gone(n);
-	if (n->waited > 0) {
+	if (tree_waited(n)) {
 		for (p = TAILQ_FIRST(&peers); p != NULL; p = next) {
 			next = TAILQ_NEXT(p, entry);
 			if (p->waiting.n > 0)
@@ -460,4 +460,5 @@ server_close(void)
 		unlink(srv_path);
 	free(srv_path);
 	state_close();
+	tree_close();
 }

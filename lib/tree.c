@@ -29,8 +29,10 @@ static size_t			  history_max;
 static struct nodelist		  roots = TAILQ_HEAD_INITIALIZER(roots);
 static TAILQ_HEAD(, node)	  history = TAILQ_HEAD_INITIALIZER(history);
 static size_t			  history_len;
+static struct event		 *trim_ev;	/* history_trim() soon */
 
 static void	tree_on_deadline(evutil_socket_t, short, void *);
+static void	tree_on_trim(evutil_socket_t, short, void *);
 
 void
 tree_init(struct event_base *base, const struct tree_hooks *hooks,
@@ -41,6 +43,16 @@ tree_init(struct event_base *base, const struct tree_hooks *hooks,
 	history_max = history_size;
 	hash_size = HASH_MIN;
 	hash = xcalloc(hash_size, sizeof *hash);
+	if ((trim_ev = event_new(base, -1, 0, tree_on_trim, NULL)) == NULL)
+		fatalx("%s: event_new", __func__);
+}
+
+void
+tree_close(void)
+{
+	if (trim_ev != NULL)
+		event_free(trim_ev);
+	trim_ev = NULL;
 }
 
 static size_t
@@ -91,8 +103,10 @@ tree_match(const char *ctx, struct nodeptrs *out)
 	size_t		 i, before = out->n;
 	int		 pass;
 
+	/* Digits only: "+1" or " 1" is a name, as strtoull() would not say. */
 	id = strtoull(ctx, &end, 10);
-	if (*ctx != '\0' && *end == '\0') {
+	if (*ctx != '\0' && *end == '\0' &&
+	    strspn(ctx, "0123456789") == strlen(ctx)) {
 		if ((n = tree_find(id)) != NULL)
 			nodeptrs_add(out, n);
 		return;
@@ -193,6 +207,36 @@ tree_values(const struct node *n, struct values *out)
 		values_set(out, v->key, v->val);
 }
 
+/* Is n, or any node under it, still running? */
+int
+tree_subtree_running(const struct node *n)
+{
+	const struct node	*c;
+
+	if (n->state == NODE_RUNNING)
+		return 1;
+	TAILQ_FOREACH(c, &n->children, sibling) {
+		if (tree_subtree_running(c))
+			return 1;
+	}
+	return 0;
+}
+
+/* Is n, or any node above it, waited for? */
+int
+tree_waited(const struct node *n)
+{
+	for (; n != NULL; n = n->parent) {
+		if (n->waited > 0)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Forgets the oldest ended nodes past history_max. Run from the loop, never
+ * from tree_end(): its callers may be walking a list that holds them.
+ */
 static void
 history_trim(void)
 {
@@ -226,6 +270,16 @@ tree_end(struct node *n, const char *err, int status)
 	TAILQ_INSERT_TAIL(&history, n, done);
 	history_len++;
 	tree_hooks->ended(n);
+	if (history_len > history_max)
+		event_active(trim_ev, EV_TIMEOUT, 0);
+}
+
+static void
+tree_on_trim(evutil_socket_t fd, short events, void *arg)
+{
+	(void)fd;
+	(void)events;
+	(void)arg;
 	history_trim();
 }
 
@@ -244,10 +298,14 @@ tree_cancel(struct node *n, const char *err, int status, int sig,
 		next = TAILQ_NEXT(c, sibling);
 		tree_cancel(c, err, status, sig, grace, 1);
 	}
-	if (!self || n->state != NODE_RUNNING || n->ending)
+	if (!self || n->state != NODE_RUNNING)
 		return;
 	if (n->pid != 0) {
-		n->ending = 1;	/* told once; it ends when its ctxrun says */
+		/*
+		 * It ends when its ctxrun says so. Told again while ending: a
+		 * shorter grace then brings SIGKILL forward.
+		 */
+		n->ending = 1;
 		tree_hooks->cancel_job(n, err, sig, grace);
 	} else
 		tree_end(n, err, status);

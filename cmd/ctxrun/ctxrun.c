@@ -371,6 +371,8 @@ on_signal(const struct signalfd_siginfo *si, void *arg)
 	/* While the job is ending already, this can only bring KILL forward. */
 	say(r, "got SIG%s from pid %u, cancelling", signal_name(sig),
 	    si->ssi_pid);
+	if (job_cause(r->job) == JOB_RUNNING)
+		ctxlink_cancel(r->link, r->sig, r->grace);
 	job_end(r->job, JOB_CANCELED, r->sig, r->grace);
 }
 

@@ -509,3 +509,54 @@ print(d["running"], d["pid"] > 0, d["contexts"])
 	pid2=$(daemon_pid)
 	[ "$pid2" != "$pid" ]
 }
+
+# --- history ------------------------------------------------------------------
+
+@test "history: only the last ended contexts stay; a cancel of a live and an ended one at once" {
+	ini ctxd.ini <<'I'
+history = 1
+I
+	export CTXD_CONFIG=$PWD/ctxd.ini
+	local a b c pid
+	a=$(ctxctl new -n a)
+	b=$(ctxctl new -n b)
+	c=$(ctxctl new -n c)
+	ctxctl cancel "$b" >/dev/null
+	pid=$(daemon_pid)
+	# ending a pushes b, the older, out of a history of one: the cancel
+	# must not touch b after that (it did, freed, and ctxd died of it)
+	run ctxctl cancel "$a" "$b"
+	assert_success
+	[ "$(daemon_pid)" = "$pid" ] || fail "ctxd did not survive the cancel"
+	assert_equal "$(field "$a" err)" canceled
+	assert_equal "$(field "$c" state)" running
+	run ctxctl status "$b"
+	assert_failure 1
+}
+
+@test "names: a name made of a sign and digits is a name, not an id" {
+	local v
+	v=$(ctxctl new -n victim)
+	ctxctl new -n "+$v" >/dev/null
+	ctxctl new -n " $v" >/dev/null
+	run ctxctl cancel "+$v" " $v"
+	assert_success
+	assert_equal "$(field victim state)" running
+	assert_equal "$(field "+$v" err)" canceled
+	assert_equal "$(field " $v" err)" canceled
+}
+
+@test "values: too many values with the ancestors' are refused, and nothing is made" {
+	local i
+	for ((i = 0; i < 3000; i++)); do echo "A$i = 1"; done >a.ini
+	for ((i = 0; i < 3000; i++)); do echo "B$i = 1"; done >b.ini
+	ctxctl new -n big -f a.ini >/dev/null
+	run --separate-stderr ctxctl new -n more -p big -f b.ini
+	check_err ctxctl 125 "too many values"
+	run ctxctl status more
+	assert_failure 1
+	# the parent still answers whole
+	run ctxctl status big
+	assert_success
+	assert_output --partial "A2999=1"
+}

@@ -182,3 +182,63 @@ field() {
 	assert_failure 130
 	assert_dead pid
 }
+
+@test "jobs: a signal to a job's ctxrun cancels the jobs under it, in other shells, at once" {
+	ctxrun_bg out1 err1 -n pj -k 2s sh -c 'trap "" TERM; echo $$ > p.pid; exec sleep 20'
+	local r1=$CTX_BG_PID c
+	wait_file p.pid 2
+	ctxrun_bg out2 err2 -p pj sh -c 'echo $$ > c.pid; exec sleep 20'
+	local r2=$CTX_BG_PID
+	wait_file c.pid 2
+	c=$(read_pid c.pid)
+	timer_start
+	kill -TERM "$r1"
+	# not after pj's own grace of 2 s: ctxd cancels the subtree now
+	wait_gone "$c" 3 || fail "the child job survived"
+	assert_elapsed_lt 1000
+	wait_status "$r2" 2 || fail "the child's ctxrun did not end"
+	[ "$BG_STATUS" -eq 130 ] || fail "child status $BG_STATUS: $(cat err2)"
+	wait_status "$r1" 4 || fail "pj's ctxrun did not end"
+	[ "$BG_STATUS" -eq 130 ] || fail "pj status $BG_STATUS: $(cat err1)"
+}
+
+@test "jobs: a job joining a context whose job is in its grace is not started: 130" {
+	ctxrun_bg out err -n par -k 1s sh -c 'trap "" TERM; echo $$ > pid; exec sleep 20'
+	local r=$CTX_BG_PID
+	wait_file pid 2
+	ctxctl cancel par >/dev/null
+	run --separate-stderr "$CTXRUN" -p par touch marker
+	assert_failure 130
+	[ ! -e marker ] || fail "the job was started under an ending context"
+	wait_status "$r" 3 || fail "par's ctxrun did not end"
+}
+
+@test "jobs: a second cancel with a shorter grace brings KILL forward" {
+	ctxrun_bg out err -n sc -k 20s sh -c 'trap "" TERM; echo $$ > pid; exec sleep 20'
+	local r=$CTX_BG_PID
+	wait_file pid 2
+	ctxctl cancel -k 12s sc >/dev/null
+	sleep 0.2
+	timer_start
+	ctxctl cancel -k 0 sc >/dev/null
+	wait_status "$r" 3 || fail "ctxrun waits out the first cancel's 12 s"
+	assert_elapsed_lt 1500
+	[ "$BG_STATUS" -eq 130 ] || fail "status $BG_STATUS: $(cat err)"
+	assert_dead pid
+}
+
+@test "jobs: wait on a cancelled process-less context returns once its jobs are gone" {
+	local ci
+	ci=$(ctxctl new -n ci)
+	ctxrun_bg out err -p ci -k 0.8s sh -c 'trap "" TERM; echo $$ > pid; exec sleep 20'
+	local r=$CTX_BG_PID
+	wait_file pid 2
+	ctxctl cancel ci >/dev/null
+	timer_start
+	run ctxctl wait ci
+	assert_failure 130
+	# the job took its 0.8 s of grace, and is gone when wait returns
+	assert_elapsed_ge 500
+	assert_dead pid
+	wait_status "$r" 2 || fail "the job's ctxrun did not end"
+}
