@@ -140,6 +140,18 @@ field() {
 	wait_status "$j" 3
 }
 
+# cancel_now CTX PID STATUS: `ctxctl cancel -k 0 CTX` ends at once the job
+# of ctxrun PID (started by ctxrun_bg with stderr in ./err), though it was
+# ending on a long grace; ctxrun exits with STATUS.
+cancel_now() {
+	timer_start
+	ctxctl cancel -k 0 "$1" >/dev/null
+	wait_status "$2" 3 || fail "ctxrun $2 waits out its long grace: $(cat err)"
+	assert_elapsed_lt 1500
+	[ "$BG_STATUS" -eq "$3" ] ||
+		fail "status $BG_STATUS, expected $3: $(cat err)"
+}
+
 @test "jobs: a parent's deadline during a job's long grace brings KILL forward" {
 	local p
 	p=$(ctxctl new -t 0.6s -k 0.3s)
@@ -163,12 +175,8 @@ field() {
 	wait_file left.pid 2
 	# the command has exited; its TERM-ignoring leftover has 20 s of grace
 	sleep 0.2
-	timer_start
-	ctxctl cancel -k 0 left >/dev/null
-	wait_status "$r" 3 || fail "ctxrun still waits on its leftover: $(cat err)"
-	assert_elapsed_lt 1500
 	# the command exited by itself first: its status is the one reported
-	[ "$BG_STATUS" -eq 5 ] || fail "status $BG_STATUS: $(cat err)"
+	cancel_now left "$r" 5
 	assert_dead left.pid
 }
 
@@ -219,11 +227,7 @@ field() {
 	wait_file pid 2
 	ctxctl cancel -k 12s sc >/dev/null
 	sleep 0.2
-	timer_start
-	ctxctl cancel -k 0 sc >/dev/null
-	wait_status "$r" 3 || fail "ctxrun waits out the first cancel's 12 s"
-	assert_elapsed_lt 1500
-	[ "$BG_STATUS" -eq 130 ] || fail "status $BG_STATUS: $(cat err)"
+	cancel_now sc "$r" 130
 	assert_dead pid
 }
 
