@@ -89,10 +89,12 @@ usage(FILE *f, int status)
 }
 
 /*
- * Says what happens, on stderr, with -v: one line, in one write, and only
- * if stderr takes it at once. A pipe nobody reads must not hold up the
- * signal that is about to be sent: the line is dropped instead.
+ * Says what happens, on stderr, with -v: one line, in one write. A pipe
+ * nobody reads must not hold up the signal about to be sent: if stderr
+ * does not take the line within SAY_WAIT_MS, it is dropped. (Not at once:
+ * a terminal that is being read may say it is full for a moment.)
  */
+#define SAY_WAIT_MS	100
 static void __attribute__((format(printf, 2, 3)))
 say(const struct ctxrun *r, const char *fmt, ...)
 {
@@ -101,7 +103,8 @@ say(const struct ctxrun *r, const char *fmt, ...)
 	va_list		ap;
 	int		n;
 
-	if (!r->verbose || poll(&pfd, 1, 0) != 1 || pfd.revents != POLLOUT)
+	if (!r->verbose || poll(&pfd, 1, SAY_WAIT_MS) != 1 ||
+	    !(pfd.revents & POLLOUT))
 		return;
 	va_start(ap, fmt);
 	n = vsnprintf(line + 8, sizeof line - 9, fmt, ap);
