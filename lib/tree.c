@@ -103,7 +103,7 @@ tree_match(const char *ctx, struct nodeptrs *out)
 	size_t		 i, before = out->n;
 	int		 pass;
 
-	/* Digits only: "+1" or " 1" is a name, as strtoull() would not say. */
+	/* Digits only: "+1" and " 1" are names, though strtoull() takes them. */
 	id = strtoull(ctx, &end, 10);
 	if (*ctx != '\0' && *end == '\0' &&
 	    strspn(ctx, "0123456789") == strlen(ctx)) {

@@ -98,23 +98,26 @@ usage(FILE *f, int status)
 static void __attribute__((format(printf, 2, 3)))
 say(const struct ctxrun *r, const char *fmt, ...)
 {
-	struct pollfd	pfd = { STDERR_FILENO, POLLOUT, 0 };
-	char		line[512];
-	va_list		ap;
-	int		n;
+	static const char	prefix[] = "ctxrun: ";
+	struct pollfd		pfd = { STDERR_FILENO, POLLOUT, 0 };
+	char			line[512];
+	size_t			len = sizeof prefix - 1, room;
+	va_list			ap;
+	int			n;
 
 	if (!r->verbose || poll(&pfd, 1, SAY_WAIT_MS) != 1 ||
 	    !(pfd.revents & POLLOUT))
 		return;
+	memcpy(line, prefix, len);
+	room = sizeof line - len - 1;		/* and one for the newline */
 	va_start(ap, fmt);
-	n = vsnprintf(line + 8, sizeof line - 9, fmt, ap);
+	n = vsnprintf(line + len, room, fmt, ap);
 	va_end(ap);
 	if (n < 0)
 		return;
-	memcpy(line, "ctxrun: ", 8);
-	n = 8 + (n < (int)sizeof line - 9 ? n : (int)sizeof line - 10);
-	line[n++] = '\n';
-	(void)write(STDERR_FILENO, line, (size_t)n);
+	len += (size_t)n < room ? (size_t)n : room - 1;	/* cut short */
+	line[len++] = '\n';
+	(void)write(STDERR_FILENO, line, len);
 }
 
 static nsec_t
