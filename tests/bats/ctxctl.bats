@@ -547,9 +547,8 @@ I
 }
 
 @test "values: too many values with the ancestors' are refused, and nothing is made" {
-	local i
-	for ((i = 0; i < 3000; i++)); do echo "A$i = 1"; done >a.ini
-	for ((i = 0; i < 3000; i++)); do echo "B$i = 1"; done >b.ini
+	seq 0 2999 | sed 's/.*/A& = 1/' >a.ini
+	seq 0 2999 | sed 's/.*/B& = 1/' >b.ini
 	ctxctl new -n big -f a.ini >/dev/null
 	run --separate-stderr ctxctl new -n more -p big -f b.ini
 	check_err ctxctl 125 "too many values"

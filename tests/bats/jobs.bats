@@ -234,15 +234,17 @@ cancel_now() {
 @test "jobs: wait on a cancelled process-less context returns once its jobs are gone" {
 	local ci
 	ci=$(ctxctl new -n ci)
-	ctxrun_bg out err -p ci -k 0.8s sh -c 'trap "" TERM; echo $$ > pid; exec sleep 20'
+	ctxrun_bg out err -p ci sh -c 'trap "" TERM; echo $$ > pid; exec sleep 20'
 	local r=$CTX_BG_PID
 	wait_file pid 2
-	ctxctl cancel ci >/dev/null
+	# the cancel's grace governs the job
+	ctxctl cancel -k 0.8s ci >/dev/null
 	timer_start
 	run ctxctl wait ci
 	assert_failure 130
 	# the job took its 0.8 s of grace, and is gone when wait returns
 	assert_elapsed_ge 500
+	assert_elapsed_lt 3000
 	assert_dead pid
 	wait_status "$r" 2 || fail "the job's ctxrun did not end"
 }
