@@ -108,10 +108,9 @@ ctxlink_open(const char *path, const struct ctxlink_req *req,
 	int		 fd;
 
 	*refused = *ended = 0;
+	/* The fd comes bound by until: the answer too. */
 	if ((fd = client_connect(path, 1, until, cause)) == -1)
 		return NULL;
-	/* The answer by until too, whatever the connect took. */
-	(void)client_bound(fd, until);
 	mo = msgout_new(MSG_NEW);
 	link_fill(mo, req);
 	if (client_request(fd, mo, &m, &why) == -1) {
