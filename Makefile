@@ -1,8 +1,9 @@
 # ctx: context trees for processes.
 #
 #   make                build the programs of cmd/ into build/
-#   make check          warnings-as-errors build, C tests, bats suites, then
-#                       the same again under ASan+UBSan (build/san)
+#   make check          warnings-as-errors build, the layout check, C tests,
+#                       bats suites, then the same again under ASan+UBSan
+#                       (build/san)
 #   make deps           install the Debian packages the build and tests need
 #   make demo           build, then run one real job whose deadline fires
 #   make install        PREFIX, DESTDIR honoured
@@ -48,8 +49,13 @@ LIB_SRC	:= $(wildcard lib/*.c)
 LIB_OBJ	:= $(LIB_SRC:%.c=$(O)/%.o)
 LIB	:= $(O)/libctx.a
 
-# One program per directory under cmd/, linked from all its .c files.
+# One program per directory under cmd/, linked from all its .c files and
+# lib/. Each program's own parts (all its files but the one of its name,
+# which holds main) are also an archive, so that tests can link them.
 PROGS	:= $(notdir $(wildcard cmd/*))
+PROG_PARTS = $(patsubst %.c,$(O)/%.o,$(filter-out cmd/$(1)/$(1).c,\
+	     $(wildcard cmd/$(1)/*.c)))
+PROG_LIBS := $(PROGS:%=$(O)/cmd/%/parts.a)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNITS	:= $(UNIT_SRC:tests/unit/%.c=$(O)/tests/%)
 # Benchmark programs: one per tests/bench/*.c. Defined before bench-smoke,
@@ -68,10 +74,14 @@ $(LIB): $(LIB_OBJ)
 define PROG_RULE
 $(O)/$(1): $(patsubst %.c,$(O)/%.o,$(wildcard cmd/$(1)/*.c)) $(LIB)
 	$$(CC) $$(LDFLAGS) -o $$@ $$^ $$(LDLIBS)
+$(O)/cmd/$(1)/parts.a: $(call PROG_PARTS,$(1))
+	$$(AR) rcs $$@ $$^
 endef
 $(foreach p,$(PROGS),$(eval $(call PROG_RULE,$(p))))
 
-$(O)/tests/%: $(O)/tests/unit/%.o $(O)/tests/unit/unit.o $(LIB)
+# Unit tests see each program's header, and link its parts as they need.
+$(O)/tests/unit/%.o: CPPFLAGS += $(PROGS:%=-Icmd/%)
+$(O)/tests/%: $(O)/tests/unit/%.o $(O)/tests/unit/unit.o $(PROG_LIBS) $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
@@ -81,6 +91,7 @@ check-build: CFLAGS += -Werror
 check-build: all $(UNITS)
 
 check-run:
+	tests/layout/run $(O)
 	@for t in $(UNITS); do echo "== $$t"; $$t || exit 1; done
 	@if ls tests/bats/*.bats >/dev/null 2>&1; then \
 		echo "CTX_BIN=$(abspath $(O)) $(BATS) tests/bats"; \

@@ -281,7 +281,7 @@ lock_by(int fd, nsec_t until)
 
 /*
  * Did a daemon at path go away leaving live contexts? Its saved tree
- * (state.c) is then not empty.
+ * (cmd/ctxd/state.c) is then not empty.
  */
 int
 client_saved(const char *path)

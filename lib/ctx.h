@@ -1,6 +1,8 @@
 /*
- * ctx.h: everything the ctx programs share. One section per file of lib/,
- * so this header reads as a map of the library.
+ * ctx.h: what two or more of the ctx programs share. One section per file
+ * of lib/, so this header reads as a map of the library. Each program's
+ * own parts are declared in its directory: cmd/ctxd/ctxd.h,
+ * cmd/ctxrun/ctxrun.h, cmd/ctxctl/ctxctl.h.
  */
 #ifndef CTX_H
 #define CTX_H
@@ -20,6 +22,7 @@
 #define CTX_EXIT_NOT_FOUND	127
 #define CTX_EXIT_CANCELED	130
 
+struct event;
 struct event_base;
 
 /* Durations and points in time are nanoseconds in an int64_t. */
@@ -160,43 +163,6 @@ int		 client_saved(const char *);
 int		 client_request(int, struct msgout *, struct msg *,
 		    const char **);
 
-/* ctxlink.c */
-struct ctxlink;
-struct ctxlink_req {
-	const char		*name;
-	const char		*parent;	/* NULL: the root */
-	nsec_t			 deadline;	/* wall clock, or NSEC_NONE */
-	nsec_t			 timeout;	/* or NSEC_NONE */
-	int			 sig;
-	nsec_t			 grace;
-	const char		*cmd;
-	const struct values	*values;
-};
-struct ctxlink_rep {
-	char			 id[ID_LEN];
-	char			 parent[ID_LEN];	/* "" for the root */
-	nsec_t			 deadline;	/* effective, wall clock */
-	int			 inherited;	/* an ancestor's deadline */
-	int			 isig;		/* and how it ends the job */
-	nsec_t			 igrace;
-	struct values		 values;	/* ancestors' and own */
-};
-#define CTXLINK_CANCELED	0
-#define CTXLINK_DEADLINE	1
-#define CTXLINK_LOST		2	/* ctxd went away */
-#define CTXLINK_BACK		3	/* ... and a new one took the job back */
-#define CTXLINK_GONE		4	/* ... or did not: no more link */
-typedef void	 ctxlink_cb(int, int, nsec_t, void *);
-
-struct ctxlink	*ctxlink_open(const char *, const struct ctxlink_req *,
-		    struct ctxlink_rep *, nsec_t, int *, int *, char **);
-int		 ctxlink_watch(struct ctxlink *, struct event_base *,
-		    ctxlink_cb *, void *);
-void		 ctxlink_started(struct ctxlink *, const char *);
-void		 ctxlink_cancel(struct ctxlink *, int, nsec_t);
-void		 ctxlink_rejoin(struct ctxlink *);
-void		 ctxlink_close(struct ctxlink *, const char *, int);
-
 /* config.c */
 struct config {
 	nsec_t		 grace;		/* default grace period */
@@ -211,9 +177,6 @@ struct config {
 void		 config_defaults(struct config *);
 int		 config_load(struct config *, const char *, char **);
 void		 config_free(struct config *);
-
-/* id.c */
-void		 id_new_local(char *, size_t);
 
 /* cgroup.c */
 struct cgroup;
@@ -247,161 +210,7 @@ int		 proc_signal(const struct proc *, int, int);
 int		 proc_start(pid_t, unsigned long long *);
 int		 cgroup_signal(const struct cgroup *, int, int, struct proclist *);
 
-/* job.c */
-enum job_cause {
-	JOB_RUNNING = 0,
-	JOB_EXITED,		/* the command exited by itself */
-	JOB_DEADLINE,		/* a deadline passed */
-	JOB_CANCELED,		/* the context was cancelled */
-};
-
-enum job_event {
-	JOB_EV_EXEC_FAILED,	/* arg: errno of the failed execvp */
-	JOB_EV_SIGNALED,	/* first signal sent; arg: how many processes */
-	JOB_EV_LEFTOVERS,	/* command exited, others remain */
-	JOB_EV_KILLING,		/* grace over; arg: how many processes */
-	JOB_EV_DONE,		/* the job is empty */
-};
-
-struct job;
-typedef void	 job_cb(struct job *, enum job_event, int, void *);
-
-struct job_params {
-	char *const	*argv;
-	const char	*cgroup_name;	/* NULL: no cgroup */
-	int		 sig;		/* first signal for leftovers */
-	nsec_t		 grace;		/* and their grace period */
-	job_cb		*cb;
-	void		*arg;
-};
-
-void		 job_save_signals(void);
-struct job	*job_spawn(struct event_base *, const struct job_params *,
-		    const char **);
-void		 job_end(struct job *, enum job_cause, int, nsec_t);
-enum job_cause	 job_cause(const struct job *);
-int		 job_status(const struct job *);
-void		 job_forward(const struct job *, int);
-int		 job_has_cgroup(const struct job *);
-const char	*job_cgroup(const struct job *);
-int		 job_signal(const struct job *);
-nsec_t		 job_grace(const struct job *);
-void		 job_free(struct job *);
-
-/* sigfd.c */
-struct sigfd;
-struct signalfd_siginfo;
-typedef void	 sigfd_cb(const struct signalfd_siginfo *, void *);
-struct sigfd	*sigfd_open(struct event_base *, const int *, size_t,
-		    sigfd_cb *, void *);
-void		 sigfd_close(struct sigfd *);
-
-/* tree.c */
-#define NODE_RUNNING	0
-#define NODE_DONE	1
-
-/* What ctxd knows of a job's processes, beyond its node. */
-struct orphan;
-struct nodejob {
-	unsigned long long	 start;		/* its ctxrun's start time */
-	char			*cgroup;	/* the job's cgroup, if any */
-	struct event		*ev_gone;	/* on a pidfd of its ctxrun,
-						   while away: it has exited */
-	struct orphan		*orphan;	/* ctxd ending the job itself */
-	char			*cerr;		/* a cancel to pass on */
-	int			 csig;
-	nsec_t			 cgrace;
-};
-
-struct node {
-	uint64_t		 id;
-	struct node		*parent;
-	TAILQ_HEAD(nodelist, node) children;
-	TAILQ_ENTRY(node)	 sibling;
-	TAILQ_ENTRY(node)	 done;		/* in the history */
-	struct node		*hnext;		/* in the id hash */
-	char			*name;
-	char			*cmd;
-	nsec_t			 created;
-	nsec_t			 ended;
-	nsec_t			 deadline;	/* wall clock, NSEC_NONE */
-	int			 inherited;	/* deadline is an ancestor's */
-	int			 sig;		/* how its own deadline ends it */
-	nsec_t			 grace;
-	pid_t			 pid;		/* the job's ctxrun; 0: none */
-	int			 state;
-	int			 ending;	/* its ctxrun was told to end */
-	char			*err;		/* why it ended */
-	int			 status;	/* as ctxrun's exit status */
-	int			 waited;	/* clients waiting on it */
-	struct values		 values;
-	struct event		*timer;
-	void			*peer;		/* the job's connection */
-	struct nodejob		*job;		/* jobs only */
-};
-
-struct nodeptrs {
-	struct node		**v;
-	size_t			  n;
-	size_t			  cap;
-};
-
-struct tree_hooks {
-	void	(*cancel_job)(struct node *, const char *, int, nsec_t);
-	void	(*ended)(struct node *);
-};
-
-void		 tree_close(void);
-int		 tree_subtree_running(const struct node *);
-int		 tree_waited(const struct node *);
-void		 tree_init(struct event_base *, const struct tree_hooks *,
-		    size_t);
-struct node	*tree_find(uint64_t);
-void		 tree_match(const char *, struct nodeptrs *);
-void		 nodeptrs_add(struct nodeptrs *, struct node *);
-struct node	*tree_new(struct node *, uint64_t, const char *, nsec_t);
-int		 tree_arm(struct node *);
-void		 tree_inherited(const struct node *, int *, nsec_t *);
-void		 tree_values(const struct node *, struct values *);
-void		 tree_end(struct node *, const char *, int);
-void		 tree_cancel(struct node *, const char *, int, int, nsec_t,
-		    int);
-void		 tree_free(struct node *);
-void		 tree_forget(struct node *);
-void		 nodejob_unwatch(struct nodejob *);
-size_t		 tree_live(void);
-size_t		 tree_size(void);
-void		 tree_walk(struct node *, void (*)(struct node *, void *),
-		    void *);
-
-/* state.c */
-int		 state_open(struct event_base *, const char *, char **);
-uint64_t	 state_id_next(void);
-void		 state_node(const struct node *);
-void		 state_gone(const struct node *);
-void		 state_close(void);
-
-/* orphan.c */
-typedef void	 orphan_cb(struct orphan *, void *);
-struct orphan	*orphan_end(struct event_base *, const char *, int, nsec_t,
-		    orphan_cb *, void *);
-void		 orphan_free(struct orphan *);
-
-/* server.c */
-struct config;
-int		 server_listen(struct event_base *, const struct config *,
-		    const char *, char **);
-void		 server_close(void);
-
-/* deadline.c */
-struct deadline;
-typedef void	 deadline_cb(int, void *);
-#define DEADLINE_OWN		0
-#define DEADLINE_INHERITED	1
-
-struct deadline	*deadline_arm(struct event_base *, nsec_t, nsec_t, nsec_t,
-		    deadline_cb *, void *);
-void		 deadline_free(struct deadline *);
+/* timer.c */
 int		 timer_arm(struct event *, nsec_t);
 
 #endif

@@ -1,6 +1,7 @@
 /*
  * ctxctl.h: the commands of ctxctl, one file each (cmd-*.c), and what they
- * share (ctxctl.c).
+ * share: ctl.c (usage, the link to ctxd, arguments) and json.c (--json).
+ * ctxctl.c holds main and the table of commands.
  */
 #ifndef CTXCTL_H
 #define CTXCTL_H
@@ -38,7 +39,7 @@ extern const struct cmd_entry cmd_new_entry;
 extern const struct cmd_entry cmd_status_entry;
 extern const struct cmd_entry cmd_wait_entry;
 
-/* ctxctl.c */
+/* ctl.c */
 void __attribute__((noreturn, format(printf, 2, 3)))
 		 ctl_usage(const struct cmd_entry *, const char *, ...);
 void __attribute__((noreturn))
@@ -56,6 +57,8 @@ nsec_t		 ctl_time(const char *, const char *);
 int		 ctl_signal(const char *, const char *);
 void		 ctl_add_ctxs(struct msgout *, int, char **);
 void		 ctl_left(const struct msg *, char *, size_t);
+
+/* json.c */
 void		 json_string(const char *);
 void		 json_node(const struct msg *, int);
 

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "ctx.h"
+#include "ctxd.h"
 
 /* Bad usage: one line, what was wrong and the usage. */
 static void __attribute__((noreturn))

@@ -18,7 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "ctx.h"
+#include "ctxrun.h"
 
 
 struct ctxrun {

@@ -16,7 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "ctx.h"
+#include "ctxd.h"
 #include "unit.h"
 
 #define ODD_NAME	"a\tb%c\nd"

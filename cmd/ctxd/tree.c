@@ -15,7 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "ctx.h"
+#include "ctxd.h"
 
 #define HASH_MIN	1024
 

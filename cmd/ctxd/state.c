@@ -37,7 +37,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "ctx.h"
+#include "ctxd.h"
 #include "proto.h"
 
 #define ID_BLOCK	1024		/* ids reserved on disk at a time */

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "ctx.h"
+#include "ctxd.h"
 
 struct orphan {
 	struct cgroup	*cg;

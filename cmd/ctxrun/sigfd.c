@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "ctx.h"
+#include "ctxrun.h"
 
 struct sigfd {
 	int		 fd;

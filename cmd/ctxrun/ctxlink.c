@@ -20,7 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "ctx.h"
+#include "ctxrun.h"
 #include "proto.h"
 
 /*

@@ -10,7 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "ctx.h"
+#include "ctxrun.h"
 
 /* Writes a new daemon-less context id into buf. */
 void

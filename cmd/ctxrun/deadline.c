@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "ctx.h"
+#include "ctxrun.h"
 
 /* One timer: a timerfd watched by an event, and whose deadline it is. */
 struct dl_timer {
@@ -84,17 +84,6 @@ deadline_timer(struct deadline *dl, struct dl_timer *t, struct event_base *base,
 	    event_add(t->ev, NULL) == -1)
 		return -1;
 	return 0;
-}
-
-/* Arms a libevent timer to fire after ns. */
-int
-timer_arm(struct event *ev, nsec_t ns)
-{
-	struct timeval	tv;
-
-	tv.tv_sec = ns / NSEC_PER_SEC;
-	tv.tv_usec = ns % NSEC_PER_SEC / 1000;
-	return evtimer_add(ev, &tv);
 }
 
 /*

@@ -10,13 +10,21 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ctx.h"
+#include "ctxd.h"
 #include "proto.h"
-#include "server.h"
 
 /* So that a node's reply, values and all, fits in one message. */
 #define VALUES_MAX	(PROTO_MAX - 4096)	/* bytes */
 #define VALUES_FIELDS	(PROTO_FIELDS - 64)	/* values */
+
+static const struct config	*req_config;
+
+/* The handlers take their defaults from conf. */
+void
+server_req_init(const struct config *conf)
+{
+	req_config = conf;
+}
 
 /* A node as MSG_NODE, with what the NODE_* flags in what ask for. */
 struct msgout *
@@ -204,7 +212,7 @@ handle_new(struct peer *p, const struct msg *m)
 
 	n = tree_new(parent, state_id_next(), msg_get(m, "name"), deadline);
 	n->sig = sig;
-	n->grace = msg_num(m, "grace", srv_config->grace);
+	n->grace = msg_num(m, "grace", req_config->grace);
 	/*
 	 * A job's ctxrun registers itself: its pid is the one the kernel
 	 * gives for the connection (in our pid namespace), not the one it

@@ -1,17 +1,14 @@
 /*
- * server.c: ctxd's side of the socket. The one place that touches libevent
- * for peers: it accepts, checks each peer's uid, frames its messages and
- * hands each request to its handler (server-req.c, server-job.c); write
- * interest is libevent's bufferevent, armed only while output is queued. A
- * peer that breaks the protocol is dropped; the daemon goes on.
+ * server.c: ctxd's side of the socket. It listens, checks each client's
+ * uid, takes it on as a peer (peer.c) and hands each of its requests to
+ * its handler (server-req.c, server-job.c); it keeps the list of peers,
+ * answers the daemon's own requests, and exits when idle.
  */
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 
 #include <errno.h>
-#include <event2/buffer.h>
-#include <event2/bufferevent.h>
 #include <event2/event.h>
 #include <event2/listener.h>
 #include <signal.h>
@@ -20,105 +17,22 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "ctx.h"
+#include "ctxd.h"
 #include "proto.h"
-#include "server.h"
 
 #define ACCEPT_PAUSE_MS	100	/* after EMFILE */
-#define PEER_OUT_MAX	(1024 * 1024)	/* queued before we stop reading */
-#define PEER_STALL_S	5	/* output stuck that long: drop the peer */
-
-struct event_base		*srv_base;
+static struct event_base	*srv_base;
 static struct evconnlistener	*srv_listener;
 static struct event		*srv_resume;	/* accept again after EMFILE */
 static struct event		*srv_idle;
 static int			 srv_starved;	/* out of fds, said so */
-const struct config		*srv_config;
+static const struct config	*srv_config;
 static char			*srv_path;
 static nsec_t			 srv_started;
 static TAILQ_HEAD(, peer)	 peers = TAILQ_HEAD_INITIALIZER(peers);
 static size_t			 npeers;
 
-static void	peer_free(struct peer *);
-static void	peer_event(struct bufferevent *, short, void *);
 static void	server_idle_check(void);
-
-static void
-peer_on_drop(evutil_socket_t fd, short events, void *arg)
-{
-	(void)fd;
-	(void)events;
-	peer_free(arg);
-}
-
-/*
- * Drops a peer, saying why (NULL: it left): at once for its reads and
- * writes, and frees it on the next turn of the loop, since callers up the
- * stack may still hold it.
- */
-static void
-peer_drop(struct peer *p, const char *why)
-{
-	struct timeval	tv = { 0, 0 };
-
-	if (p->dropped)
-		return;
-	if (why != NULL)
-		log_warnx("client pid %d: %s: dropped", (int)p->pid, why);
-	p->dropped = 1;
-	bufferevent_disable(p->bev, EV_READ | EV_WRITE);
-	if (event_base_once(srv_base, -1, EV_TIMEOUT, peer_on_drop, p, &tv) == -1)
-		fatalx("%s: event_base_once", __func__);
-}
-
-/*
- * Queues a message to the peer. A reply goes out whole, however long (a
- * listing of the whole tree); peer_read() stops reading from a peer with
- * more than PEER_OUT_MAX queued, and a peer whose queue does not move for
- * PEER_STALL_S is dropped: that bounds what one peer can make us hold.
- */
-int
-peer_send(struct peer *p, struct msgout *mo)
-{
-	struct evbuffer	*out = bufferevent_get_output(p->bev);
-
-	if (p->dropped) {
-		msgout_free(mo);
-		return -1;
-	}
-	if (msgout_send(mo, out) == 0)
-		return 0;
-	mo = msgout_new(MSG_FAIL);
-	msgout_add(mo, "error", "reply too large (over %d bytes)", PROTO_MAX);
-	return msgout_send(mo, out);
-}
-
-void
-peer_ok(struct peer *p, long long count)
-{
-	struct msgout	*mo = msgout_new(MSG_OK);
-
-	msgout_add(mo, "count", "%lld", count);
-	peer_send(p, mo);
-}
-
-void
-peer_fail(struct peer *p, int notfound, const char *fmt, ...)
-{
-	struct msgout	*mo = msgout_new(MSG_FAIL);
-	char		*text;
-	va_list		 ap;
-
-	va_start(ap, fmt);
-	if (vasprintf(&text, fmt, ap) == -1)
-		fatal("%s: vasprintf", __func__);
-	va_end(ap);
-	msgout_adds(mo, "error", text);
-	if (notfound)
-		msgout_add(mo, "notfound", "1");
-	free(text);
-	peer_send(p, mo);
-}
 
 static void
 handle_daemon(struct peer *p, const struct msg *m)
@@ -137,10 +51,9 @@ handle_daemon(struct peer *p, const struct msg *m)
 
 /* The reply to MSG_STOP has gone out: now stop. */
 static void
-stop_written(struct bufferevent *bev, void *arg)
+stop_written(struct peer *p)
 {
-	(void)bev;
-	(void)arg;
+	(void)p;
 	event_base_loopexit(srv_base, NULL);
 }
 
@@ -149,8 +62,7 @@ handle_stop(struct peer *p, const struct msg *m)
 {
 	(void)m;
 	log_info("stopped by pid %d", (int)p->pid);
-	bufferevent_disable(p->bev, EV_READ);
-	bufferevent_setcb(p->bev, NULL, stop_written, peer_event, p);
+	peer_finish(p, stop_written);
 	peer_ok(p, 0);
 }
 
@@ -171,74 +83,24 @@ static const struct handler {
 	{ MSG_REJOIN,	handle_rejoin },
 };
 
-static void
-peer_read(struct bufferevent *bev, void *arg)
+/* Hands a request to its handler; -1 for a type there is none for. */
+static int
+server_dispatch(struct peer *p, const struct msg *m)
 {
-	struct peer	*p = arg;
-	struct msg	 m;
-	const char	*cause;
-	size_t		 i;
-	uint16_t	 type;
-	int		 r;
+	size_t	i;
 
-	for (;;) {
-		if (evbuffer_get_length(bufferevent_get_output(bev)) >
-		    PEER_OUT_MAX) {
-			/* Asking without reading: no more until it reads. */
-			bufferevent_disable(bev, EV_READ);
-			p->throttled = 1;
-			return;
+	for (i = 0; i < sizeof handlers / sizeof handlers[0]; i++) {
+		if (handlers[i].type == m->type) {
+			handlers[i].fn(p, m);
+			return 0;
 		}
-		if ((r = msg_frame(bufferevent_get_input(bev), &m, &cause)) != 1)
-			break;
-		for (i = 0; i < sizeof handlers / sizeof handlers[0]; i++) {
-			if (handlers[i].type == m.type)
-				break;
-		}
-		if (i == sizeof handlers / sizeof handlers[0]) {
-			msg_free(&m);
-			cause = "unknown message type";
-			r = -1;
-			break;
-		}
-		log_debug("client pid %d: request %u", (int)p->pid,
-		    (unsigned)m.type);
-		handlers[i].fn(p, &m);
-		type = m.type;
-		msg_free(&m);
-		if (p->dropped || type == MSG_STOP)
-			return;
 	}
-	if (r == -1)
-		peer_drop(p, cause);
-}
-
-/* Output has drained: a throttled peer may ask again. */
-static void
-peer_written(struct bufferevent *bev, void *arg)
-{
-	struct peer	*p = arg;
-
-	if (p->throttled && !p->dropped) {
-		p->throttled = 0;
-		bufferevent_enable(bev, EV_READ);
-		peer_read(bev, p);
-	}
-}
-
-static void
-peer_event(struct bufferevent *bev, short what, void *arg)
-{
-	(void)bev;
-	if (what & BEV_EVENT_TIMEOUT)
-		peer_drop(arg, "does not read");
-	else if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR))
-		peer_drop(arg, NULL);	/* it hung up: nothing to say */
+	return -1;
 }
 
 /* A peer has gone: a job it ran is lost, waits it made are dropped. */
 static void
-peer_free(struct peer *p)
+server_peer_gone(struct peer *p)
 {
 	struct node	*n;
 	size_t		 i;
@@ -253,8 +115,6 @@ peer_free(struct peer *p)
 	free(p->waiting.v);
 	TAILQ_REMOVE(&peers, p, entry);
 	npeers--;
-	bufferevent_free(p->bev);
-	free(p);
 	server_idle_check();
 }
 
@@ -262,10 +122,9 @@ static void
 server_accept(struct evconnlistener *l, evutil_socket_t fd,
     struct sockaddr *sa, int salen, void *arg)
 {
-	static const struct timeval	 write_timeout = { PEER_STALL_S, 0 };
-	struct ucred			 cred;
-	socklen_t			 len = sizeof cred;
-	struct peer			*p;
+	struct ucred	 cred;
+	socklen_t	 len = sizeof cred;
+	struct peer	*p;
 
 	(void)l;
 	(void)sa;
@@ -279,15 +138,8 @@ server_accept(struct evconnlistener *l, evutil_socket_t fd,
 		return;
 	}
 	srv_starved = 0;
-	p = xcalloc(1, sizeof *p);
-	p->uid = cred.uid;
-	p->pid = cred.pid;
-	p->bev = bufferevent_socket_new(srv_base, fd, BEV_OPT_CLOSE_ON_FREE);
-	if (p->bev == NULL)
-		fatalx("%s: bufferevent", __func__);
-	bufferevent_setcb(p->bev, peer_read, peer_written, peer_event, p);
-	bufferevent_set_timeouts(p->bev, NULL, &write_timeout);
-	bufferevent_enable(p->bev, EV_READ);
+	p = peer_new(srv_base, fd, cred.uid, cred.pid, server_dispatch,
+	    server_peer_gone);
 	TAILQ_INSERT_TAIL(&peers, p, entry);
 	npeers++;
 	if (srv_idle != NULL)
@@ -430,6 +282,8 @@ server_listen(struct event_base *base, const struct config *conf,
 	srv_started = clock_mono();
 	srv_resume = evtimer_new(base, server_on_resume, NULL);
 	srv_idle = evtimer_new(base, server_on_idle, NULL);
+	server_req_init(conf);
+	server_job_init(base);
 	tree_init(base, &server_hooks, conf->history);
 	if (state_open(base, path, cause) == -1)
 		return -1;

@@ -15,9 +15,17 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "ctx.h"
+#include "ctxd.h"
 #include "proto.h"
-#include "server.h"
+
+static struct event_base	*job_base;
+
+/* Jobs are watched, and ended, from base's loop. */
+void
+server_job_init(struct event_base *base)
+{
+	job_base = base;
+}
 
 /* MSG_JOB: the job of this connection has started, in that cgroup. */
 void
@@ -151,7 +159,7 @@ server_job_lost(struct node *n)
 	log_warnx("context %llu: its ctxrun (pid %d) is gone: ending its job",
 	    (unsigned long long)n->id, (int)n->pid);
 	if (j->cgroup != NULL) {
-		j->orphan = orphan_end(srv_base, j->cgroup, sig, grace,
+		j->orphan = orphan_end(job_base, j->cgroup, sig, grace,
 		    server_orphan_done, n);
 		if (j->orphan != NULL) {
 			n->ending = 1;
@@ -186,7 +194,7 @@ nodejob_watch(struct node *n)
 		close(fd);
 		return -1;
 	}
-	j->ev_gone = event_new(srv_base, fd, EV_READ, server_on_gone, n);
+	j->ev_gone = event_new(job_base, fd, EV_READ, server_on_gone, n);
 	if (j->ev_gone == NULL || event_add(j->ev_gone, NULL) == -1)
 		fatalx("%s: event", __func__);
 	return 0;

@@ -24,7 +24,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "ctx.h"
+#include "ctxrun.h"
 
 #define SWEEP_INTERVAL_MS	10	/* between SIGKILL sweeps */
 #define SIGNAL_PASSES		8	/* scans for late forks at first signal */

@@ -1,0 +1,111 @@
+/*
+ * ctxrun.h: ctxrun's own parts. ctxrun.c reads the command line and runs
+ * one job: job.c spawns and ends its processes, deadline.c fires its
+ * deadlines, ctxlink.c is its link to ctxd, sigfd.c takes its signals, and
+ * id.c names a context made without a daemon.
+ */
+#ifndef CTXRUN_H
+#define CTXRUN_H
+
+#include "ctx.h"
+
+/* ctxlink.c */
+struct ctxlink;
+struct ctxlink_req {
+	const char		*name;
+	const char		*parent;	/* NULL: the root */
+	nsec_t			 deadline;	/* wall clock, or NSEC_NONE */
+	nsec_t			 timeout;	/* or NSEC_NONE */
+	int			 sig;
+	nsec_t			 grace;
+	const char		*cmd;
+	const struct values	*values;
+};
+struct ctxlink_rep {
+	char			 id[ID_LEN];
+	char			 parent[ID_LEN];	/* "" for the root */
+	nsec_t			 deadline;	/* effective, wall clock */
+	int			 inherited;	/* an ancestor's deadline */
+	int			 isig;		/* and how it ends the job */
+	nsec_t			 igrace;
+	struct values		 values;	/* ancestors' and own */
+};
+#define CTXLINK_CANCELED	0
+#define CTXLINK_DEADLINE	1
+#define CTXLINK_LOST		2	/* ctxd went away */
+#define CTXLINK_BACK		3	/* ... and a new one took the job back */
+#define CTXLINK_GONE		4	/* ... or did not: no more link */
+typedef void	 ctxlink_cb(int, int, nsec_t, void *);
+
+struct ctxlink	*ctxlink_open(const char *, const struct ctxlink_req *,
+		    struct ctxlink_rep *, nsec_t, int *, int *, char **);
+int		 ctxlink_watch(struct ctxlink *, struct event_base *,
+		    ctxlink_cb *, void *);
+void		 ctxlink_started(struct ctxlink *, const char *);
+void		 ctxlink_cancel(struct ctxlink *, int, nsec_t);
+void		 ctxlink_rejoin(struct ctxlink *);
+void		 ctxlink_close(struct ctxlink *, const char *, int);
+
+/* id.c */
+void		 id_new_local(char *, size_t);
+
+/* job.c */
+enum job_cause {
+	JOB_RUNNING = 0,
+	JOB_EXITED,		/* the command exited by itself */
+	JOB_DEADLINE,		/* a deadline passed */
+	JOB_CANCELED,		/* the context was cancelled */
+};
+
+enum job_event {
+	JOB_EV_EXEC_FAILED,	/* arg: errno of the failed execvp */
+	JOB_EV_SIGNALED,	/* first signal sent; arg: how many processes */
+	JOB_EV_LEFTOVERS,	/* command exited, others remain */
+	JOB_EV_KILLING,		/* grace over; arg: how many processes */
+	JOB_EV_DONE,		/* the job is empty */
+};
+
+struct job;
+typedef void	 job_cb(struct job *, enum job_event, int, void *);
+
+struct job_params {
+	char *const	*argv;
+	const char	*cgroup_name;	/* NULL: no cgroup */
+	int		 sig;		/* first signal for leftovers */
+	nsec_t		 grace;		/* and their grace period */
+	job_cb		*cb;
+	void		*arg;
+};
+
+void		 job_save_signals(void);
+struct job	*job_spawn(struct event_base *, const struct job_params *,
+		    const char **);
+void		 job_end(struct job *, enum job_cause, int, nsec_t);
+enum job_cause	 job_cause(const struct job *);
+int		 job_status(const struct job *);
+void		 job_forward(const struct job *, int);
+int		 job_has_cgroup(const struct job *);
+const char	*job_cgroup(const struct job *);
+int		 job_signal(const struct job *);
+nsec_t		 job_grace(const struct job *);
+void		 job_free(struct job *);
+
+/* sigfd.c */
+struct sigfd;
+struct signalfd_siginfo;
+typedef void	 sigfd_cb(const struct signalfd_siginfo *, void *);
+struct sigfd	*sigfd_open(struct event_base *, const int *, size_t,
+		    sigfd_cb *, void *);
+void		 sigfd_close(struct sigfd *);
+
+/* deadline.c */
+struct deadline;
+typedef void	 deadline_cb(int, void *);
+#define DEADLINE_OWN		0
+#define DEADLINE_INHERITED	1
+
+struct deadline	*deadline_arm(struct event_base *, nsec_t, nsec_t, nsec_t,
+		    deadline_cb *, void *);
+void		 deadline_free(struct deadline *);
+
+#endif
