@@ -61,7 +61,8 @@ sockdir_check(const char *dir, int create, char **cause)
  * The socket to use: override if not NULL (-S), else $CTX_SOCKET, else
  * configured (ctxd.ini's socket) if not NULL, else ctxd.sock in
  * $XDG_RUNTIME_DIR/ctx or /tmp/ctx-UID. The directory is checked (and made,
- * for the default one).
+ * for the default one). The first of these that is "none" means no daemon
+ * at all: CLIENT_NO_SOCKET is returned, unchecked, for the caller to tell.
  */
 char *
 client_socket_path(const char *override, const char *configured, char **cause)
@@ -75,6 +76,8 @@ client_socket_path(const char *override, const char *configured, char **cause)
 		override = env;
 	if (override == NULL)
 		override = configured;
+	if (override != NULL && strcmp(override, CLIENT_NO_SOCKET) == 0)
+		return xstrdup(CLIENT_NO_SOCKET);
 	if (override != NULL) {
 		copy = xstrdup(override);
 		r = sockdir_check(dirname(copy), 0, cause);
@@ -292,6 +295,8 @@ client_saved(const char *path)
 	size_t			 i;
 	int			 r = 0;
 
+	if (strcmp(path, CLIENT_NO_SOCKET) == 0)
+		return 0;
 	for (i = 0; i < sizeof files / sizeof files[0] && !r; i++) {
 		xasprintf(&file, "%s.%s", path, files[i]);
 		r = stat(file, &sb) == 0 && sb.st_size > 0;
@@ -311,6 +316,10 @@ client_connect(const char *path, int autostart, nsec_t until, char **cause)
 	char	*lock;
 	int	 fd, lockfd;
 
+	if (strcmp(path, CLIENT_NO_SOCKET) == 0) {
+		xasprintf(cause, "the socket is '%s'", CLIENT_NO_SOCKET);
+		return -1;
+	}
 	if ((fd = client_connect_once(path, until)) != -1)
 		return fd;
 	if (!autostart || (errno != ENOENT && errno != ECONNREFUSED)) {

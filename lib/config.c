@@ -153,8 +153,15 @@ config_cb(void *arg, const char *section, const char *key, const char *val,
 		c->log_level = (int)i;
 	} else if (strcmp(key, "log_file") == 0)
 		return config_path(&c->log_file, key, val, cf, cause);
-	else if (strcmp(key, "socket") == 0)
+	else if (strcmp(key, "socket") == 0) {
+		/* "none": no daemon at all (client_socket_path()). */
+		if (strcmp(val, CLIENT_NO_SOCKET) == 0) {
+			free(c->socket);
+			c->socket = xstrdup(val);
+			return 0;
+		}
 		return config_path(&c->socket, key, val, cf, cause);
+	}
 	else
 		return config_error(cf, cause, "unknown key '%s'", key);
 	return 0;

@@ -150,6 +150,7 @@ long long	 msg_num(const struct msg *, const char *, long long);
 void		 msg_free(struct msg *);
 
 /* client.c */
+#define CLIENT_NO_SOCKET	"none"	/* the socket of no daemon at all */
 int		 sockdir_check(const char *, int, char **);
 char		*client_socket_path(const char *, const char *, char **);
 /* How long a client waits on ctxd before it takes it as wedged. */

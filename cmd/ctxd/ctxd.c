@@ -120,6 +120,9 @@ main(int argc, char **argv)
 		errx(CTX_EXIT_FAILURE, "%s", cause);
 	if ((path = client_socket_path(socket, conf.socket, &cause)) == NULL)
 		errx(CTX_EXIT_FAILURE, "%s", cause);
+	if (strcmp(path, CLIENT_NO_SOCKET) == 0)
+		errx(CTX_EXIT_FAILURE, "the socket is '%s': no daemon to run",
+		    CLIENT_NO_SOCKET);
 	if (!foreground && conf.log_file != NULL &&
 	    (logf = fopen(conf.log_file, "ae")) == NULL)
 		err(CTX_EXIT_FAILURE, "log_file %s", conf.log_file);

@@ -474,8 +474,15 @@ join_tree(struct ctxrun *r, struct values *vs, nsec_t now, nsec_t mono,
 	nsec_t			 first, until = client_until(conf);
 	int			 refused, ended;
 
-	if ((r->socket = client_socket_path(NULL, conf->socket, &cause)) == NULL)
-		errx(CTX_EXIT_FAILURE, "%s", cause);
+	/* No socket to be had is no daemon: the job runs all the same. */
+	if ((r->socket = client_socket_path(NULL, conf->socket, &cause)) ==
+	    NULL) {
+		if (r->parent != NULL)
+			errx(CTX_EXIT_FAILURE, "%s", cause);
+		say(r, "no daemon (%s): deadlines hold all the same", cause);
+		free(cause);
+		return;
+	}
 	memset(&req, 0, sizeof req);
 	req.name = r->name;
 	req.parent = r->parent;
@@ -507,8 +514,11 @@ join_tree(struct ctxrun *r, struct values *vs, nsec_t now, nsec_t mono,
 			errx(CTX_EXIT_FAILURE, "%s", cause);
 		say(r, "no daemon (%s): deadlines hold all the same", cause);
 		free(cause);
-		free(r->socket);
-		r->socket = NULL;
+		/* "none" goes on down, so that nested jobs need no daemon. */
+		if (strcmp(r->socket, CLIENT_NO_SOCKET) != 0) {
+			free(r->socket);
+			r->socket = NULL;
+		}
 		return;
 	}
 	snprintf(r->id, sizeof r->id, "%s", rep.id);

@@ -183,48 +183,56 @@ bad_dir() {
 	esac
 }
 
-# dir_refused PROG: PROG (ctxrun with a command that would touch ./marker,
-# or ctxctl new) refuses the socket directory: 125, one line naming it,
-# nothing run, no daemon, nothing made in the directory.
+# dir_refused PROG: PROG refuses the socket directory, and nothing is made
+# in it and no daemon started. ctxctl new fails: 125, one line naming it.
+# ctxrun runs its job alone (SPEC §3: a job never depends on the daemon),
+# and -v says why, naming the directory.
 dir_refused() {
 	local d=$XDG_RUNTIME_DIR/ctx
 	case $1 in
-	ctxrun) run --separate-stderr ctxrun -t 5s touch marker ;;
-	ctxctl) run --separate-stderr ctxctl new ;;
+	ctxrun)
+		run --separate-stderr ctxrun -v -t 5s touch marker
+		assert_success
+		[ -e marker ] || fail "the command did not run"
+		rm marker
+		assert_stderr_contains "no daemon ($d"
+		;;
+	ctxctl)
+		run --separate-stderr ctxctl new
+		check_err "$1" 125 "$d"
+		;;
 	esac
-	check_err "$1" 125 "$d"
-	[ ! -e marker ] || fail "the command ran"
 	no_daemon
 	[ -z "$(ls -A "$d/")" ] || fail "made in $d: $(ls -A "$d/")"
 	[ ! -e real ] || [ -z "$(ls -A real)" ] || fail "made in the link's target: $(ls -A real)"
 }
 
-@test "socket directory: a symlink is refused by ctxrun and ctxctl" {
+@test "socket directory: a symlink is refused by ctxrun (job runs alone) and ctxctl" {
 	bad_dir symlink
 	dir_refused ctxrun
 	dir_refused ctxctl
 }
 
-@test "socket directory: one owned by another uid is refused by ctxrun and ctxctl" {
+@test "socket directory: one owned by another uid is refused by ctxrun (job runs alone) and ctxctl" {
 	bad_dir owner
 	dir_refused ctxrun
 	dir_refused ctxctl
 }
 
-@test "socket directory: mode 0755 is refused by ctxrun and ctxctl" {
+@test "socket directory: mode 0755 is refused by ctxrun (job runs alone) and ctxctl" {
 	bad_dir 0755
 	dir_refused ctxrun
 	dir_refused ctxctl
 	[ "$(stat -c %a "$XDG_RUNTIME_DIR/ctx")" = 755 ]
 }
 
-@test "socket directory: mode 0770 is refused by ctxrun, ctxctl and ctxd, also by -S and CTX_SOCKET" {
+@test "socket directory: mode 0770 is refused by ctxrun (alone; -p: 125), ctxctl and ctxd, also by -S and CTX_SOCKET" {
 	bad_dir 0770
 	dir_refused ctxrun
 	dir_refused ctxctl
 	[ "$(stat -c %a "$XDG_RUNTIME_DIR/ctx")" = 770 ]
 	mkdir -m 0770 grp
-	CTX_SOCKET=$PWD/grp/sock run --separate-stderr ctxrun -t 5s touch marker
+	CTX_SOCKET=$PWD/grp/sock run --separate-stderr ctxrun -p 1 -t 5s touch marker
 	check_err ctxrun 125 "$PWD/grp"
 	[ ! -e marker ] || fail "the command ran"
 	run --separate-stderr ctxctl -S "$PWD/grp/sock" new

@@ -177,6 +177,24 @@ test_sections(void)
 	free(e);
 }
 
+/* "none" is the one socket that is not an absolute path: no daemon. */
+static void
+test_socket_none(void)
+{
+	struct config	 c;
+	char		*e;
+
+	e = load_text(&c, "socket = none\n");
+	CHECK_STR(e, "");
+	CHECK_STR(c.socket, CLIENT_NO_SOCKET);
+	config_free(&c);
+	free(e);
+	e = load_text(&c, "socket = nothing\n");
+	CHECK(strstr(e, "socket") != NULL);
+	config_free(&c);
+	free(e);
+}
+
 static void
 test_values(void)
 {
@@ -566,6 +584,7 @@ const struct unit_test unit_tests[] = {
 	{ "empty_file", test_empty_file },
 	{ "every_key", test_every_key },
 	{ "sections", test_sections },
+	{ "socket_none", test_socket_none },
 	{ "values", test_values },
 	{ "reload", test_reload },
 	{ "errors", test_errors },

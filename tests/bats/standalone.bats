@@ -1,0 +1,115 @@
+#!/usr/bin/env bats
+# ctxrun stands on its own (SPEC §3, §12): whatever keeps it from reaching,
+# starting or trusting a daemon, the job runs and its deadline holds; -v
+# says why. Only an explicit parent that only a daemon knows (-p) is an
+# error. CTX_SOCKET=none (ctxd.ini: socket = none) means no daemon at all.
+
+load helpers
+
+# runs_alone WHY ARGS...: `ctxrun -v -t 5s ARGS` ran its command (which
+# prints "ran"), exited 0, said why it had no daemon (stderr holds WHY),
+# and started none.
+runs_alone() {
+	local why=$1
+	shift
+	run --separate-stderr ctxrun -v -t 5s "$@" echo ran
+	assert_success
+	[ "$output" = ran ] || fail "the job did not run: $output"
+	assert_stderr_contains "no daemon ("
+	assert_stderr_contains "$why"
+	tagged_ctxd
+	[ "${#CTXD_PIDS[@]}" -eq 0 ] || fail "a daemon runs: ${CTXD_PIDS[*]}"
+}
+
+@test "no daemon: an XDG_RUNTIME_DIR that does not exist: the job runs alone" {
+	XDG_RUNTIME_DIR=$PWD/nonexistent runs_alone "$PWD/nonexistent/ctx"
+	[ ! -e nonexistent ] || fail "made $PWD/nonexistent"
+}
+
+@test "no daemon: a read-only runtime directory: the job runs alone" {
+	command -v unshare >/dev/null || skip "no unshare(1)"
+	unshare --mount true 2>/dev/null ||
+		skip "unshare --mount is not permitted here (needs root or user namespaces)"
+	# A read-only bind of the runtime directory, in a mount namespace
+	# that goes with the process.
+	run --separate-stderr unshare --mount sh -c '
+		mount --bind "$XDG_RUNTIME_DIR" "$XDG_RUNTIME_DIR" &&
+		mount -o remount,bind,ro "$XDG_RUNTIME_DIR" &&
+		exec env --default-signal "$CTXRUN" -v -t 5s echo ran'
+	assert_success
+	[ "$output" = ran ] || fail "the job did not run: $output"
+	assert_stderr_contains "no daemon ($XDG_RUNTIME_DIR/ctx: Read-only file system)"
+	[ ! -e "$XDG_RUNTIME_DIR/ctx" ] || fail "made the socket directory"
+}
+
+@test "no daemon: a socket path too long for a Unix socket: the job runs alone" {
+	mkdir -m 0700 s
+	export CTX_SOCKET=$PWD/s/$(printf 'x%.0s' {1..120}).sock
+	runs_alone "File name too long"
+	# only a daemon knows context 1
+	run --separate-stderr ctxrun -p 1 -t 5s touch marker
+	check_err ctxrun 125 "File name too long"
+	[ ! -e marker ] || fail "the command ran"
+}
+
+@test "no daemon: ctxd not installed: the job runs alone" {
+	mkdir bin
+	cp "$CTXRUN" bin/ctxrun
+	[[ ! -e /usr/bin/ctxd && ! -e /bin/ctxd ]] || skip "a ctxd is installed in /usr/bin"
+	PATH=/usr/bin:/bin CTXRUN=$PWD/bin/ctxrun runs_alone "ctxd did not start"
+}
+
+@test "CTX_SOCKET=none: no daemon at all, for the job and the jobs inside it" {
+	export CTX_SOCKET=none
+	runs_alone "the socket is 'none'"
+	# passed down: a nested ctxrun runs without a daemon too
+	run --separate-stderr ctxrun -v -t 5s sh -c \
+	    'echo "socket=$CTX_SOCKET"; "$CTXRUN" -v -t 5s echo nested'
+	assert_success
+	assert_line --index 0 "socket=none"
+	assert_line --index 1 nested
+	[[ $stderr == *"no daemon (the socket is 'none')"*"no daemon (the socket is 'none')"* ]] ||
+		fail "the nested ctxrun did not say so: $stderr"
+	[ ! -e "$XDG_RUNTIME_DIR/ctx" ] || fail "made the socket directory"
+	no_daemon_started
+}
+
+# no_daemon_started: no daemon of this test runs.
+no_daemon_started() {
+	tagged_ctxd
+	[ "${#CTXD_PIDS[@]}" -eq 0 ] || fail "a daemon runs: ${CTXD_PIDS[*]}"
+}
+
+@test "CTX_SOCKET=none: the deadline holds" {
+	export CTX_SOCKET=none
+	timer_start
+	run --separate-stderr ctxrun -t 0.2s sleep 5
+	assert_failure 124
+	assert_elapsed_lt 1500
+	no_daemon_started
+}
+
+@test "socket = none in ctxd.ini: no daemon at all" {
+	ini ctxd.ini <<'I'
+socket = none
+I
+	export CTXD_CONFIG=$PWD/ctxd.ini
+	runs_alone "the socket is 'none'"
+	[ ! -e "$XDG_RUNTIME_DIR/ctx" ] || fail "made the socket directory"
+}
+
+@test "CTX_SOCKET=none: -p, ctxctl new and ctxd are refused (125); ctxctl ls shows nothing" {
+	export CTX_SOCKET=none
+	run --separate-stderr ctxrun -p 1 -t 5s touch marker
+	check_err ctxrun 125 "'none'"
+	[ ! -e marker ] || fail "the command ran"
+	run --separate-stderr ctxctl new
+	check_err ctxctl 125 "'none'"
+	run --separate-stderr timeout 5 "$CTXD" -f
+	check_err ctxd 125 "'none'"
+	run --separate-stderr ctxctl ls
+	assert_success
+	assert_output ""
+	no_daemon_started
+	[ ! -e none ] && [ ! -e none.new ] || fail "made a socket named none"
+}
