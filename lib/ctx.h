@@ -104,6 +104,7 @@ int		 values_key_check(const char *, const char **);
 void		 values_set(struct values *, const char *, const char *);
 int		 values_set_pair(struct values *, const char *, const char **);
 int		 values_export(const struct values *);
+void		 values_measure(const struct values *, size_t *, size_t *);
 
 /* inifile.c */
 typedef int	 inifile_cb(void *, const char *, const char *, const char *,
@@ -146,6 +147,7 @@ int		 msg_frame(struct evbuffer *, struct msg *, const char **);
 int		 msg_read(int, struct msg *, const char **);
 const char	*msg_read_error(void);
 const char	*msg_get(const struct msg *, const char *);
+char		*msg_cut(const char *, size_t);
 long long	 msg_num(const struct msg *, const char *, long long);
 void		 msg_free(struct msg *);
 

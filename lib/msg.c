@@ -73,6 +73,25 @@ msgout_adds(struct msgout *mo, const char *key, const char *value)
 	mo->len += klen + vlen + 2;
 }
 
+/*
+ * A copy of s cut to at most max bytes (a command line, to show), at the
+ * start of a UTF-8 character, with "..." after a cut.
+ */
+char *
+msg_cut(const char *s, size_t max)
+{
+	char	*cut;
+	size_t	 len = strlen(s);
+
+	if (len <= max)
+		return xstrdup(s);
+	len = max > 3 ? max - 3 : 0;
+	while (len > 0 && ((unsigned char)s[len] & 0xc0) == 0x80)
+		len--;
+	xasprintf(&cut, "%.*s...", (int)len, s);
+	return cut;
+}
+
 void
 msgout_free(struct msgout *mo)
 {

@@ -20,6 +20,14 @@
 #define PROTO_MAX	(64 * 1024)	/* payload bytes */
 #define PROTO_FIELDS	4096		/* fields in one message */
 
+/*
+ * What ctxd keeps of a node, so that its MSG_NODE, values and all, fits
+ * in one message: a registration past these is refused, never sent.
+ */
+#define PROTO_VALUES_MAX	(PROTO_MAX - 4096)	/* bytes, ancestors' too */
+#define PROTO_VALUES_FIELDS	(PROTO_FIELDS - 64)	/* values */
+#define PROTO_CMD_MAX		2048	/* bytes of a command line; cut */
+
 struct proto_hdr {
 	uint16_t	version;
 	uint16_t	type;

@@ -109,3 +109,19 @@ values_export(const struct values *vs)
 	}
 	return 0;
 }
+
+/*
+ * The room vs takes in a message: *bytes as its "v" fields ("v=KEY=VALUE"
+ * and a NUL), and *count, how many.
+ */
+void
+values_measure(const struct values *vs, size_t *bytes, size_t *count)
+{
+	const struct value	*v;
+
+	*bytes = *count = 0;
+	TAILQ_FOREACH(v, vs, entry) {
+		*bytes += strlen(v->key) + strlen(v->val) + 4;
+		(*count)++;
+	}
+}

@@ -13,10 +13,6 @@
 #include "ctxd.h"
 #include "proto.h"
 
-/* So that a node's reply, values and all, fits in one message. */
-#define VALUES_MAX	(PROTO_MAX - 4096)	/* bytes */
-#define VALUES_FIELDS	(PROTO_FIELDS - 64)	/* values */
-
 static const struct config	*req_config;
 
 /* The handlers take their defaults from conf. */
@@ -146,24 +142,21 @@ values_fit(struct peer *p, const struct node *parent,
 {
 	struct values	 vs;
 	struct value	*v;
-	size_t		 bytes = 0, count = 0;
+	size_t		 bytes, count;
 
 	values_init(&vs);
 	tree_values(parent, &vs);
 	TAILQ_FOREACH(v, own, entry)
 		values_set(&vs, v->key, v->val);
-	TAILQ_FOREACH(v, &vs, entry) {
-		bytes += strlen(v->key) + strlen(v->val) + 4;
-		count++;
-	}
+	values_measure(&vs, &bytes, &count);
 	values_free(&vs);
-	if (bytes > VALUES_MAX)
+	if (bytes > PROTO_VALUES_MAX)
 		peer_fail(p, 0, "values too large (over %d bytes with the "
-		    "ancestors')", VALUES_MAX);
-	else if (count > VALUES_FIELDS)
+		    "ancestors')", PROTO_VALUES_MAX);
+	else if (count > PROTO_VALUES_FIELDS)
 		peer_fail(p, 0, "too many values (over %d with the "
-		    "ancestors')", VALUES_FIELDS);
-	return bytes <= VALUES_MAX && count <= VALUES_FIELDS;
+		    "ancestors')", PROTO_VALUES_FIELDS);
+	return bytes <= PROTO_VALUES_MAX && count <= PROTO_VALUES_FIELDS;
 }
 
 /* MSG_NEW: a process-less context, or the job of a connecting ctxrun. */
@@ -220,7 +213,7 @@ handle_new(struct peer *p, const struct msg *m)
 	 */
 	n->pid = msg_get(m, "pid") != NULL ? p->pid : 0;
 	if ((s = msg_get(m, "cmd")) != NULL)
-		n->cmd = xstrdup(s);
+		n->cmd = msg_cut(s, PROTO_CMD_MAX);
 	TAILQ_CONCAT(&n->values, &vs, entry);
 	if (n->pid != 0) {
 		n->job = xcalloc(1, sizeof *n->job);

@@ -49,6 +49,7 @@ static void
 link_fill(struct msgout *mo, const struct ctxlink_req *req)
 {
 	const struct value	*v;
+	char			*cmd;
 
 	if (req->name != NULL)
 		msgout_adds(mo, "name", req->name);
@@ -61,7 +62,9 @@ link_fill(struct msgout *mo, const struct ctxlink_req *req)
 	msgout_adds(mo, "signal", signal_name(req->sig));
 	msgout_add(mo, "grace", "%lld", (long long)req->grace);
 	msgout_add(mo, "pid", "%d", (int)getpid());
-	msgout_adds(mo, "cmd", req->cmd);
+	cmd = msg_cut(req->cmd, PROTO_CMD_MAX);	/* to show: its start will do */
+	msgout_adds(mo, "cmd", cmd);
+	free(cmd);
 	TAILQ_FOREACH(v, req->values, entry)
 		msgout_add(mo, "v", "%s=%s", v->key, v->val);
 }
@@ -108,11 +111,26 @@ ctxlink_open(const char *path, const struct ctxlink_req *req,
 	int		 fd;
 
 	*refused = *ended = 0;
-	/* The fd comes bound by until: the answer too. */
-	if ((fd = client_connect(path, 1, until, cause)) == -1)
-		return NULL;
 	mo = msgout_new(MSG_NEW);
 	link_fill(mo, req);
+	/*
+	 * Too large to send is said, not taken for no daemon: the job would
+	 * run outside its context without a word.
+	 */
+	if (mo->len - sizeof(struct proto_hdr) > PROTO_MAX &&
+	    strcmp(path, CLIENT_NO_SOCKET) != 0) {
+		*refused = 1;
+		xasprintf(cause, "registration too large for ctxd: %zu bytes "
+		    "(name and values), over its limit of %d",
+		    mo->len - sizeof(struct proto_hdr), PROTO_MAX);
+		msgout_free(mo);
+		return NULL;
+	}
+	/* The fd comes bound by until: the answer too. */
+	if ((fd = client_connect(path, 1, until, cause)) == -1) {
+		msgout_free(mo);
+		return NULL;
+	}
 	if (client_request(fd, mo, &m, &why) == -1) {
 		xasprintf(cause, "ctxd: %s", why);
 		close(fd);

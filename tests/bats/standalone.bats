@@ -113,3 +113,45 @@ I
 	no_daemon_started
 	[ ! -e none ] && [ ! -e none.new ] || fail "made a socket named none"
 }
+
+# --- registrations of any size ------------------------------------------------
+
+@test "registration: a 100 KB command line joins its context, its start kept" {
+	local long id
+	long=$(printf 'a%.0s' {1..1000})
+	long=${long}${long}${long}${long}${long}${long}${long}${long}${long}${long}
+	long=$long$long$long$long$long$long$long$long$long$long # 100,000 bytes
+	id=$(ctxctl new -n p)
+	CTX_ID=$id ctxrun_bg out err -v -n big sh -c 'echo started; sleep 5' x "$long"
+	wait_grep out started 3 || fail "the job did not start: $(cat err)"
+	run --separate-stderr ctxctl --json status big
+	assert_success
+	local cmd
+	cmd=$("$PYTHON" -c 'import json,sys; print(json.load(sys.stdin)["contexts"][0]["command"])' <<<"$output")
+	[[ $cmd == "sh -c echo started; sleep 5 x aaa"*... ]] || fail "cmd: ${cmd:0:80}"
+	[ "${#cmd}" -le 2048 ] || fail "ctxd kept ${#cmd} bytes of the command line"
+	# in its context: a cancel of the parent reaches it
+	ctxctl cancel -k 0 p
+	wait_status "$CTX_BG_PID" 3
+	[ "$BG_STATUS" -eq 130 ] || fail "exited $BG_STATUS: $(cat err)"
+}
+
+@test "registration: values too large for ctxd: 125 naming the limit, nothing started" {
+	local big
+	big=$(printf 'b%.0s' {1..1000})
+	big=$big$big$big$big$big$big$big$big$big$big # 10,000 bytes
+	run --separate-stderr ctxrun -e "A=$big$big$big$big" -e "B=$big$big$big$big" \
+	    -t 5s touch marker
+	check_err ctxrun 125 "over its limit of 65536"
+	[ ! -e marker ] || fail "the command ran"
+	# under the message's size, over what ctxd keeps with the ancestors'
+	run --separate-stderr ctxrun -e "A=$big$big$big$big" -e "B=$big$big${big:0:2000}" \
+	    -t 5s touch marker
+	check_err ctxrun 125 "values too large (over 61440 bytes"
+	[ ! -e marker ] || fail "the command ran"
+	# no daemon at all: no limit
+	CTX_SOCKET=none run --separate-stderr ctxrun -e "A=$big$big$big$big" \
+	    -e "B=$big$big$big$big" -t 5s sh -c 'echo ${#A}'
+	assert_success
+	assert_output 40000
+}

@@ -1,0 +1,83 @@
+/*
+ * test_msg.c: the protocol's helpers in msg.c that are not parsing (the
+ * parsers have fuzz targets): what is kept of a command line to show, and
+ * the room values take in a message.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ctx.h"
+#include "proto.h"
+#include "unit.h"
+
+static void
+test_cut_short(void)
+{
+	char	*s;
+
+	s = msg_cut("make test", 9);
+	CHECK_STR(s, "make test");
+	free(s);
+	s = msg_cut("", 0);
+	CHECK_STR(s, "");
+	free(s);
+}
+
+static void
+test_cut_long(void)
+{
+	char	*s;
+
+	s = msg_cut("make test", 8);
+	CHECK_STR(s, "make ...");
+	CHECK_EQ_INT(strlen(s), 8);
+	free(s);
+	/* Too little room for more than the mark. */
+	s = msg_cut("make test", 2);
+	CHECK_STR(s, "...");
+	free(s);
+}
+
+/* A cut never splits a character: "é" is two bytes, "€" three. */
+static void
+test_cut_utf8(void)
+{
+	char	*s;
+
+	s = msg_cut("a\xc3\xa9\xc3\xa9\xc3\xa9", 6); /* room for "aé" */
+	CHECK_STR(s, "a\xc3\xa9...");
+	free(s);
+	s = msg_cut("a\xc3\xa9\xc3\xa9\xc3\xa9", 5); /* é cut: dropped */
+	CHECK_STR(s, "a...");
+	free(s);
+	s = msg_cut("\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac", 5);
+	CHECK_STR(s, "...");
+	free(s);
+}
+
+/* What values take in a message: each "v=KEY=VALUE" and its NUL. */
+static void
+test_values_measure(void)
+{
+	struct values	vs;
+	size_t		bytes, count;
+
+	values_init(&vs);
+	values_measure(&vs, &bytes, &count);
+	CHECK_EQ_INT(bytes, 0);
+	CHECK_EQ_INT(count, 0);
+	values_set(&vs, "A", "1");
+	values_set(&vs, "TEAM", "infra");
+	values_measure(&vs, &bytes, &count);
+	CHECK_EQ_INT(bytes, strlen("v=A=1") + 1 + strlen("v=TEAM=infra") + 1);
+	CHECK_EQ_INT(count, 2);
+	values_free(&vs);
+}
+
+const struct unit_test unit_tests[] = {
+	{ "cut_short", test_cut_short },
+	{ "cut_long", test_cut_long },
+	{ "cut_utf8", test_cut_utf8 },
+	{ "values_measure", test_values_measure },
+	{ NULL, NULL }
+};
