@@ -42,6 +42,7 @@ typedef int64_t nsec_t;
 #define ENV_GRACE	"CTX_GRACE"	/* ... so nested jobs end the same way */
 #define ENV_CGROUP	"CTX_CGROUP"	/* "0" turns cgroup containment off */
 #define ENV_SOCKET	"CTX_SOCKET"	/* where ctxd serves this tree */
+#define ENV_TREE	"CTX_TREE"	/* which tree CTX_ID is of (idseq.c) */
 
 /* ctxd to a job's ctxrun: I have loaded the saved tree, come back. */
 #define CTX_SIG_REJOIN	(SIGRTMIN + 8)
@@ -212,6 +213,16 @@ int		 proctree_scan(pid_t, struct proclist *);
 int		 proc_signal(const struct proc *, int, int);
 int		 proc_start(pid_t, unsigned long long *);
 int		 cgroup_signal(const struct cgroup *, int, int, struct proclist *);
+
+/* idseq.c */
+#define IDSEQ_TREE_LEN	40	/* a tree's token, as text with its NUL */
+struct idseq;
+struct idseq	*idseq_open(const char *, char **);
+uint64_t	 idseq_take(struct idseq *);
+int		 idseq_taken(const struct idseq *, uint64_t);
+void		 idseq_floor(struct idseq *, uint64_t);
+const char	*idseq_tree(const struct idseq *);
+void		 idseq_close(struct idseq *);
 
 /* timer.c */
 int		 timer_arm(struct event *, nsec_t);

@@ -8,20 +8,6 @@
 
 #include "ctxctl.h"
 
-/* Writes s in single quotes, each ' as '\''. */
-static void
-shell_quote(const char *s)
-{
-	putchar('\'');
-	for (; *s != '\0'; s++) {
-		if (*s == '\'')
-			fputs("'\\''", stdout);
-		else
-			putchar(*s);
-	}
-	putchar('\'');
-}
-
 static int
 cmd_env_exec(struct ctl *c, int argc, char **argv)
 {
@@ -48,7 +34,7 @@ cmd_env_exec(struct ctl *c, int argc, char **argv)
 		kv = ns.v[0].fields[i].val;
 		eq = strchr(kv, '=');
 		printf("export %.*s=", (int)(eq - kv), kv);
-		shell_quote(eq + 1);
+		ctl_shell_quote(eq + 1);
 		putchar('\n');
 	}
 	ctl_nodes_free(&ns);

@@ -1,14 +1,74 @@
 /*
- * cmd-new.c: new [-t D] [-D T] [-n NAME] [-p CTX] [-e K=V]... [-f FILE]
- * [--section S]: a context with no process of its own; prints its id.
+ * cmd-new.c: new [-x] [-t D] [-D T] [-n NAME] [-p CTX] [-e K=V]... [-f FILE]
+ * [--section S]: a context with no process of its own; prints its id, or
+ * with -x the whole context as shell assignments, for eval: jobs started
+ * under it then need no word from ctxd to start (SPEC §12).
  */
 #include <err.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "ctxctl.h"
+
+/* Prints "export KEY='value'" for eval; NULL: "unset KEY". */
+static void
+new_assign(const char *key, const char *val)
+{
+	if (val == NULL) {
+		printf("unset %s\n", key);
+		return;
+	}
+	printf("export %s=", key);
+	ctl_shell_quote(val);
+	putchar('\n');
+}
+
+/*
+ * The new context as its jobs' ctxrun would put it in their environment:
+ * who it is, its deadline and how it ends jobs, and its values with its
+ * ancestors'.
+ */
+static void
+new_export(const struct ctl *c, const struct msg *m)
+{
+	const char	*kv, *eq, *sig;
+	char		 ts[TIMESTAMP_LEN], grace[32], *key;
+	nsec_t		 deadline = msg_num(m, "deadline", NSEC_NONE);
+	int		 inherited = msg_get(m, "isig") != NULL;
+	size_t		 i;
+
+	new_assign(ENV_ID, msg_get(m, "id"));
+	new_assign(ENV_TREE, msg_get(m, "tree"));
+	new_assign(ENV_SOCKET, c->path);
+	new_assign(ENV_NAME, msg_get(m, "name"));
+	new_assign(ENV_PARENT, msg_get(m, "parent"));
+	if (deadline == NSEC_NONE) {
+		new_assign(ENV_DEADLINE, NULL);
+		new_assign(ENV_SIGNAL, NULL);
+		new_assign(ENV_GRACE, NULL);
+	} else {
+		timestamp_format(deadline, ts, sizeof ts);
+		duration_format(msg_num(m, inherited ? "igrace" : "grace", 0),
+		    grace, sizeof grace);
+		sig = msg_get(m, inherited ? "isig" : "signal");
+		new_assign(ENV_DEADLINE, ts);
+		new_assign(ENV_SIGNAL, sig != NULL ? sig : "TERM");
+		new_assign(ENV_GRACE, grace);
+	}
+	for (i = 0; i < m->n; i++) {
+		if (strcmp(m->fields[i].key, "v") != 0)
+			continue;
+		kv = m->fields[i].val;
+		if ((eq = strchr(kv, '=')) == NULL)
+			continue;
+		xasprintf(&key, "%.*s", (int)(eq - kv), kv);
+		new_assign(key, eq + 1);
+		free(key);
+	}
+}
 
 static int
 cmd_new_exec(struct ctl *c, int argc, char **argv)
@@ -23,6 +83,7 @@ cmd_new_exec(struct ctl *c, int argc, char **argv)
 		{ "signal",	required_argument,	NULL, 's' },
 		{ "section",	required_argument,	NULL, 'S' },
 		{ "timeout",	required_argument,	NULL, 't' },
+		{ "export",	no_argument,		NULL, 'x' },
 		{ NULL,		0,			NULL, 0 }
 	};
 	struct values	 cli, vs;
@@ -33,10 +94,10 @@ cmd_new_exec(struct ctl *c, int argc, char **argv)
 	const char	*section = NULL, *cause;
 	char		*fcause;
 	nsec_t		 timeout = 0, deadline = NSEC_NONE, grace = -1;
-	int		 ch, sig = 0;
+	int		 ch, sig = 0, export = 0;
 
 	values_init(&cli);
-	while ((ch = getopt_long(argc, argv, "+:D:e:f:k:n:p:s:t:", longopts,
+	while ((ch = getopt_long(argc, argv, "+:D:e:f:k:n:p:s:t:x", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'D':
@@ -67,6 +128,9 @@ cmd_new_exec(struct ctl *c, int argc, char **argv)
 			break;
 		case 't':
 			timeout = ctl_duration("--timeout", optarg);
+			break;
+		case 'x':
+			export = 1;
 			break;
 		default:
 			ctl_badopt(&cmd_new_entry, ch, argv);
@@ -103,7 +167,9 @@ cmd_new_exec(struct ctl *c, int argc, char **argv)
 	TAILQ_FOREACH(v, &vs, entry)
 		msgout_add(mo, "v", "%s=%s", v->key, v->val);
 	ctl_nodes(c, mo, &ns);
-	if (ns.n == 1)
+	if (ns.n == 1 && export)
+		new_export(c, &ns.v[0]);
+	else if (ns.n == 1)
 		printf("%s\n", msg_get(&ns.v[0], "id"));
 	ctl_nodes_free(&ns);
 	values_free(&vs);
@@ -112,6 +178,6 @@ cmd_new_exec(struct ctl *c, int argc, char **argv)
 }
 
 const struct cmd_entry cmd_new_entry = {
-	"new", NULL, "[-t duration] [-D time] [-n name] [-p ctx] [-e key=value] "
+	"new", NULL, "[-x] [-t duration] [-D time] [-n name] [-p ctx] [-e key=value] "
 	    "[-f file] [--section name] [-k grace] [-s signal]", cmd_new_exec
 };

@@ -79,7 +79,8 @@ ctl_connect(struct ctl *c, int autostart)
 	if (autostart == CTL_START_SAVED)
 		autostart = client_saved(path) ? CTL_START : 0;
 	c->fd = client_connect(path, autostart, until, &cause);
-	free(path);
+	free(c->path);
+	c->path = path;
 	if (c->fd == -1 && autostart)
 		errx(CTX_EXIT_FAILURE, "cannot reach ctxd: %s", cause);
 	if (c->fd == -1)
@@ -264,4 +265,18 @@ ctl_left(const struct msg *m, char *buf, size_t len)
 	else
 		snprintf(buf, len, "%lldm%llds", (long long)(left / 60),
 		    (long long)(left % 60));
+}
+
+/* Writes s in single quotes, each ' as '\''. */
+void
+ctl_shell_quote(const char *s)
+{
+	putchar('\'');
+	for (; *s != '\0'; s++) {
+		if (*s == '\'')
+			fputs("'\\''", stdout);
+		else
+			putchar(*s);
+	}
+	putchar('\'');
 }

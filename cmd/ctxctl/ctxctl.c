@@ -41,9 +41,9 @@ main(int argc, char **argv)
 		{ "version",	no_argument,		NULL, 'V' },
 		{ NULL,		0,			NULL, 0 }
 	};
-	struct ctl	c = { NULL, 0, -1 };
+	struct ctl	c = { NULL, 0, -1, NULL };
 	size_t		i;
-	int		ch;
+	int		ch, status;
 
 	signal(SIGPIPE, SIG_IGN);	/* a daemon that hangs up is an error */
 	opterr = 0;
@@ -77,7 +77,9 @@ main(int argc, char **argv)
 		    (cmds[i]->alias != NULL &&
 		    strcmp(argv[0], cmds[i]->alias) == 0)) {
 			optind = 1;
-			return cmds[i]->exec(&c, argc, argv);
+			status = cmds[i]->exec(&c, argc, argv);
+			free(c.path);
+			return status;
 		}
 	}
 	errx(CTX_EXIT_FAILURE, "unknown command '%s'", argv[0]);

@@ -15,6 +15,7 @@ struct ctl {
 	const char	*socket;	/* -S */
 	int		 json;		/* --json */
 	int		 fd;		/* to ctxd; -1 before ctl_connect() */
+	char		*path;		/* ctxd's socket, once connected */
 };
 
 struct cmd_entry {
@@ -57,6 +58,7 @@ nsec_t		 ctl_time(const char *, const char *);
 int		 ctl_signal(const char *, const char *);
 void		 ctl_add_ctxs(struct msgout *, int, char **);
 void		 ctl_left(const struct msg *, char *, size_t);
+void		 ctl_shell_quote(const char *);
 
 /* json.c */
 void		 json_string(const char *);

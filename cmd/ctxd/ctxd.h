@@ -106,6 +106,7 @@ void		 tree_walk(struct node *, void (*)(struct node *, void *),
 /* state.c */
 int		 state_open(struct event_base *, const char *, char **);
 uint64_t	 state_id_next(void);
+struct idseq	*state_ids(void);
 void		 state_node(const struct node *);
 void		 state_gone(const struct node *);
 void		 state_close(void);

@@ -3,6 +3,7 @@
  * function each: make a context, list, show, cancel, wait for one, and the
  * end of a job as its ctxrun reports it.
  */
+#include <errno.h>
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
 #include <signal.h>
@@ -93,6 +94,31 @@ match_all(struct peer *p, const struct msg *m, struct nodeptrs *out)
 	return 1;
 }
 
+/*
+ * The new node's id: the one its ctxrun took from the ids beside the
+ * socket (idseq.c), which must have been handed out and be free; else a
+ * new one.
+ */
+static int
+new_id(struct peer *p, const struct msg *m, uint64_t *id)
+{
+	const char	*s = msg_get(m, "id");
+	char		*end;
+
+	if (s == NULL) {
+		*id = state_id_next();
+		return 0;
+	}
+	errno = 0;
+	*id = strtoull(s, &end, 10);
+	if (*s < '0' || *s > '9' || *end != '\0' || errno != 0 ||
+	    !idseq_taken(state_ids(), *id) || tree_find(*id) != NULL) {
+		peer_fail(p, 0, "id '%s' is not one to take", s);
+		return -1;
+	}
+	return 0;
+}
+
 /* The parent a new node asks for; NULL for the root. */
 static int
 new_parent(struct peer *p, const struct msg *m, struct node **parent)
@@ -106,6 +132,15 @@ new_parent(struct peer *p, const struct msg *m, struct node **parent)
 	if (ctx == NULL || *ctx == '\0')
 		return 0;
 	tree_match(ctx, &np);
+	/*
+	 * A job that started on what its environment says of its parent
+	 * (SPEC §12) runs already: a parent this daemon does not know (it
+	 * ran alone, or is long forgotten) makes it a root, not a failure.
+	 */
+	if (np.n == 0 && msg_num(m, "started", 0) != 0) {
+		free(np.v);
+		return 0;
+	}
 	if (np.n != 1) {
 		peer_fail(p, 0, np.n == 0 ? "unknown parent context '%s'" :
 		    "parent context '%s' is ambiguous", ctx);
@@ -168,6 +203,7 @@ handle_new(struct peer *p, const struct msg *m)
 	struct values	 vs;
 	const char	*cause, *s;
 	nsec_t		 deadline, timeout, igrace;
+	uint64_t	 id;
 	size_t		 i;
 	int		 sig = SIGTERM, isig;
 
@@ -198,12 +234,16 @@ handle_new(struct peer *p, const struct msg *m)
 		values_free(&vs);
 		return;
 	}
+	if (new_id(p, m, &id) == -1) {
+		values_free(&vs);
+		return;
+	}
 	deadline = msg_num(m, "deadline", NSEC_NONE);
 	timeout = msg_num(m, "timeout", 0);
 	if (timeout > 0 && time_after(clock_real(), timeout) < deadline)
 		deadline = time_after(clock_real(), timeout);
 
-	n = tree_new(parent, state_id_next(), msg_get(m, "name"), deadline);
+	n = tree_new(parent, id, msg_get(m, "name"), deadline);
 	n->sig = sig;
 	n->grace = msg_num(m, "grace", req_config->grace);
 	/*
@@ -233,6 +273,7 @@ handle_new(struct peer *p, const struct msg *m)
 	 * started at once took ctxd some 25 s of CPU (tests/bench).
 	 */
 	mo = node_msg(n, NODE_VALUES);
+	msgout_adds(mo, "tree", idseq_tree(state_ids()));
 	if (n->inherited) {
 		tree_inherited(n, &isig, &igrace);
 		msgout_adds(mo, "isig", signal_name(isig));

@@ -6,8 +6,8 @@
  * Three files beside the socket: SOCKET.state, a snapshot of the live
  * nodes written whole to a temporary file, fsync'd and renamed over the old
  * one; SOCKET.journal, one line appended per change since the snapshot; and
- * SOCKET.ids, below which every id has been handed out, reserved a block at
- * a time. A change is written before its reply: the records of one turn of
+ * the ids of idseq.c, SOCKET.seq, which the jobs' ctxruns take from too
+ * (an older daemon's SOCKET.ids, if any, is read once, as a floor). A change is written before its reply: the records of one turn of
  * the event loop are written together, by an event made active with the
  * first of them, which runs before the loop polls again, and so before any
  * reply, which goes out when its socket polls writable. A client that has
@@ -40,20 +40,18 @@
 #include "ctxd.h"
 #include "proto.h"
 
-#define ID_BLOCK	1024		/* ids reserved on disk at a time */
 #define JOURNAL_MIN	(1024 * 1024)	/* never fold a smaller journal */
 #define FIELDS_MAX	(PROTO_FIELDS + 16)
 
 static char	*state_path;		/* the snapshot */
 static char	*journal_path;
 static int	 journal_fd = -1;
-static int	 ids_fd = -1;
+static struct idseq *ids;
 static struct evbuffer *journal_buf;	/* records not written yet */
 static struct event	*ev_flush;	/* writes them, this turn of the loop */
 static off_t	 journal_size;
 static off_t	 snapshot_size;
-static uint64_t	 next_id = 1;
-static uint64_t	 reserved;		/* ids below it are on disk as taken */
+static uint64_t	 next_id = 1;		/* above every id the tree holds */
 
 /* Appends s to the record in eb, escaped, after a tab unless first. */
 static void
@@ -306,37 +304,27 @@ state_fold(void)
 	return r;
 }
 
-/* Takes the next block of ids: SOCKET.ids says they are taken. */
-static int
-ids_reserve(void)
+/* An older daemon's SOCKET.ids: every id below its number was taken. */
+static void
+ids_legacy(const char *path)
 {
-	char	buf[32];
-	int	len;
-
-	reserved = next_id + ID_BLOCK;
-	len = snprintf(buf, sizeof buf, "%020" PRIu64 "\n", reserved);
-	return pwrite(ids_fd, buf, (size_t)len, 0) == len ? 0 : -1;
-}
-
-/* Reads the first id not yet handed out, from path. */
-static int
-ids_open(const char *path)
-{
-	char		 buf[32];
+	char		*file, buf[32];
 	ssize_t		 n;
 	uint64_t	 v;
-	int		 bad = 0;
+	int		 fd, bad = 0;
 
-	if ((ids_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) == -1)
-		return -1;
-	if ((n = pread(ids_fd, buf, sizeof buf - 1, 0)) > 0) {
-		buf[n] = '\0';
-		buf[strcspn(buf, "\n")] = '\0';
-		v = (uint64_t)rec_ll(buf, &bad);
-		if (!bad && v > next_id)
-			next_id = v;
+	xasprintf(&file, "%s.ids", path);
+	if ((fd = open(file, O_RDONLY | O_CLOEXEC)) != -1) {
+		if ((n = pread(fd, buf, sizeof buf - 1, 0)) > 0) {
+			buf[n] = '\0';
+			buf[strcspn(buf, "\n")] = '\0';
+			v = (uint64_t)rec_ll(buf, &bad);
+			if (!bad && v > next_id)
+				next_id = v;
+		}
+		close(fd);
 	}
-	return ids_reserve();
+	free(file);
 }
 
 /*
@@ -348,22 +336,17 @@ ids_open(const char *path)
 int
 state_open(struct event_base *base, const char *path, char **cause)
 {
-	char	*ids;
-
 	if ((journal_buf = evbuffer_new()) == NULL ||
 	    (ev_flush = event_new(base, -1, 0, state_on_flush, NULL)) == NULL)
 		fatalx("%s: cannot set up the journal", __func__);
 	xasprintf(&state_path, "%s.state", path);
 	xasprintf(&journal_path, "%s.journal", path);
-	xasprintf(&ids, "%s.ids", path);
 	load_file(state_path);
 	load_file(journal_path);
-	if (ids_open(ids) == -1) {
-		xasprintf(cause, "%s: %s", ids, strerror(errno));
-		free(ids);
+	ids_legacy(path);
+	if ((ids = idseq_open(path, cause)) == NULL)
 		return -1;
-	}
-	free(ids);
+	idseq_floor(ids, next_id);
 	journal_fd = open(journal_path,
 	    O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
 	if (journal_fd == -1 || state_fold() == -1) {
@@ -417,13 +400,21 @@ journal_append(void)
 		event_active(ev_flush, EV_TIMEOUT, 0);
 }
 
-/* A new id: never one handed out before, by this daemon or an earlier one. */
+/*
+ * A new id: never one handed out before, by this daemon, an earlier one,
+ * or a job's ctxrun.
+ */
 uint64_t
 state_id_next(void)
 {
-	if (next_id >= reserved && ids_fd != -1 && ids_reserve() == -1)
-		fatal("cannot keep ids unique: ids file");
-	return next_id++;
+	return idseq_take(ids);
+}
+
+/* The ids of this socket: which are taken, and the tree's token. */
+struct idseq *
+state_ids(void)
+{
+	return ids;
 }
 
 /* Records a node made or changed. */
@@ -479,9 +470,8 @@ state_close(void)
 	if (journal_fd != -1)
 		close(journal_fd);
 	journal_fd = -1;
-	if (ids_fd != -1)
-		close(ids_fd);
-	ids_fd = -1;
+	idseq_close(ids);
+	ids = NULL;
 	free(state_path);
 	free(journal_path);
 	state_path = journal_path = NULL;

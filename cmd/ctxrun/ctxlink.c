@@ -38,6 +38,8 @@ struct ctxlink {
 	char			*path;		/* ctxd's socket */
 	char			 id[ID_LEN];	/* the job's node */
 	int			 rejoining;	/* MSG_REJOIN sent, no reply */
+	int			 pending;	/* MSG_NEW sent, no reply */
+	char			*error;		/* why ctxd refused the job */
 	ctxlink_cb		*cb;
 	void			*arg;
 };
@@ -59,6 +61,10 @@ link_fill(struct msgout *mo, const struct ctxlink_req *req)
 		msgout_add(mo, "deadline", "%lld", (long long)req->deadline);
 	if (req->timeout != NSEC_NONE)
 		msgout_add(mo, "timeout", "%lld", (long long)req->timeout);
+	if (req->id != NULL)
+		msgout_adds(mo, "id", req->id);
+	if (req->started)
+		msgout_add(mo, "started", "1");
 	msgout_adds(mo, "signal", signal_name(req->sig));
 	msgout_add(mo, "grace", "%lld", (long long)req->grace);
 	msgout_add(mo, "pid", "%d", (int)getpid());
@@ -94,8 +100,84 @@ link_reply(const struct msg *m, struct ctxlink_rep *rep)
 }
 
 /*
- * Registers a job with ctxd at path, starting ctxd if needed, by until on
- * the monotonic clock. Returns the link, or NULL: with *refused set if ctxd
+ * Too large to send is said, not taken for no daemon: the job would run
+ * outside its context without a word.
+ */
+static int
+link_too_large(const struct msgout *mo, const struct ctxlink_req *req,
+    const char *path, char **cause)
+{
+	size_t	len = mo->len - sizeof(struct proto_hdr), bytes, count;
+
+	if (strcmp(path, CLIENT_NO_SOCKET) == 0)
+		return 0;
+	if (len > PROTO_MAX) {
+		xasprintf(cause, "registration too large for ctxd: %zu bytes "
+		    "(name and values), over its limit of %d", len, PROTO_MAX);
+		return 1;
+	}
+	/* As ctxd would say, before a job that does not wait starts. */
+	values_measure(req->values, &bytes, &count);
+	if (bytes > PROTO_VALUES_MAX)
+		xasprintf(cause, "values too large (over %d bytes)",
+		    PROTO_VALUES_MAX);
+	else if (count > PROTO_VALUES_FIELDS)
+		xasprintf(cause, "too many values (over %d)",
+		    PROTO_VALUES_FIELDS);
+	return bytes > PROTO_VALUES_MAX || count > PROTO_VALUES_FIELDS;
+}
+
+/*
+ * Sends the registration to ctxd at path, starting ctxd if need be, by
+ * until on the monotonic clock. Returns the connected fd, or -1: with
+ * *refused set if the registration is one ctxd cannot take, else there is
+ * no daemon, or none that took the connection in time; *cause says why.
+ */
+static int
+link_register(const char *path, const struct ctxlink_req *req, nsec_t until,
+    int *refused, char **cause)
+{
+	struct msgout	*mo;
+	int		 fd;
+
+	*refused = 0;
+	mo = msgout_new(MSG_NEW);
+	link_fill(mo, req);
+	if (link_too_large(mo, req, path, cause)) {
+		*refused = 1;
+		msgout_free(mo);
+		return -1;
+	}
+	/* The fd comes bound by until: the write too. */
+	if ((fd = client_connect(path, 1, until, cause)) == -1) {
+		msgout_free(mo);
+		return -1;
+	}
+	if (msgout_write(mo, fd) == -1) {
+		xasprintf(cause, "ctxd: cannot write to it");
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static struct ctxlink *
+link_new(int fd, const char *path, const char *id)
+{
+	struct ctxlink	*l;
+
+	/* The loop never waits on ctxd; ctxlink_close() does, this long. */
+	(void)client_bound(fd, clock_mono() + LINK_WRITE_WAIT);
+	l = xcalloc(1, sizeof *l);
+	l->fd = fd;
+	l->path = xstrdup(path);
+	snprintf(l->id, sizeof l->id, "%s", id);
+	return l;
+}
+
+/*
+ * Registers a job with ctxd at path, and waits for the answer: by until,
+ * as link_register(). Returns the link, or NULL: with *refused set if ctxd
  * said no (*cause says why, and *ended the exit status if the parent has
  * ended), else there is no daemon, or none that answered in time.
  */
@@ -105,33 +187,14 @@ ctxlink_open(const char *path, const struct ctxlink_req *req,
     char **cause)
 {
 	struct ctxlink	*l;
-	struct msgout	*mo;
 	struct msg	 m;
 	const char	*why;
 	int		 fd;
 
-	*refused = *ended = 0;
-	mo = msgout_new(MSG_NEW);
-	link_fill(mo, req);
-	/*
-	 * Too large to send is said, not taken for no daemon: the job would
-	 * run outside its context without a word.
-	 */
-	if (mo->len - sizeof(struct proto_hdr) > PROTO_MAX &&
-	    strcmp(path, CLIENT_NO_SOCKET) != 0) {
-		*refused = 1;
-		xasprintf(cause, "registration too large for ctxd: %zu bytes "
-		    "(name and values), over its limit of %d",
-		    mo->len - sizeof(struct proto_hdr), PROTO_MAX);
-		msgout_free(mo);
+	*ended = 0;
+	if ((fd = link_register(path, req, until, refused, cause)) == -1)
 		return NULL;
-	}
-	/* The fd comes bound by until: the answer too. */
-	if ((fd = client_connect(path, 1, until, cause)) == -1) {
-		msgout_free(mo);
-		return NULL;
-	}
-	if (client_request(fd, mo, &m, &why) == -1) {
+	if (msg_read(fd, &m, &why) == -1) {
 		xasprintf(cause, "ctxd: %s", why);
 		close(fd);
 		return NULL;
@@ -147,13 +210,59 @@ ctxlink_open(const char *path, const struct ctxlink_req *req,
 	}
 	link_reply(&m, rep);
 	msg_free(&m);
-	/* The loop never waits on ctxd; ctxlink_close() does, this long. */
-	(void)client_bound(fd, clock_mono() + LINK_WRITE_WAIT);
-	l = xcalloc(1, sizeof *l);
-	l->fd = fd;
-	l->path = xstrdup(path);
-	snprintf(l->id, sizeof l->id, "%s", rep->id);
+	l = link_new(fd, path, rep->id);
 	return l;
+}
+
+/*
+ * Registers a job that runs already (req->id is its id, req->started is
+ * set), without waiting for the answer, which comes on the loop: a parent
+ * that has ended then ends the job, and a refusal leaves it on its own
+ * (ctxlink_cb). Returns NULL, *refused and *cause as link_register().
+ */
+struct ctxlink *
+ctxlink_start(const char *path, const struct ctxlink_req *req, nsec_t until,
+    int *refused, char **cause)
+{
+	struct ctxlink	*l;
+	int		 fd;
+
+	if ((fd = link_register(path, req, until, refused, cause)) == -1)
+		return NULL;
+	l = link_new(fd, path, req->id);
+	l->pending = 1;
+	return l;
+}
+
+/* The answer to a registration that did not wait for it. */
+static void
+link_answer(struct ctxlink *l, const struct msg *m)
+{
+	int	ended;
+
+	l->pending = 0;
+	if (m->type == MSG_NODE) {
+		l->cb(CTXLINK_JOINED, 0, 0, l->arg);
+		return;
+	}
+	ended = (int)msg_num(m, "ended", 0);
+	free(l->error);
+	l->error = xstrdup(m->type == MSG_FAIL && msg_get(m, "error") != NULL ?
+	    msg_get(m, "error") : "unexpected reply from ctxd");
+	/* No node, no link: what else ctxd says is of no use. */
+	bufferevent_free(l->bev);	/* closes fd */
+	l->bev = NULL;
+	l->fd = -1;
+	l->cb(ended == CTX_EXIT_DEADLINE ? CTXLINK_PARENT_DEADLINE :
+	    ended != 0 ? CTXLINK_PARENT_CANCELED : CTXLINK_REFUSED, 0, 0,
+	    l->arg);
+}
+
+/* Why ctxd refused the job, once it has said so. */
+const char *
+ctxlink_error(const struct ctxlink *l)
+{
+	return l->error != NULL ? l->error : "";
 }
 
 static void
@@ -165,6 +274,13 @@ link_read(struct bufferevent *bev, void *arg)
 	int		 sig = SIGTERM;
 
 	while (msg_frame(bufferevent_get_input(bev), &m, &cause) == 1) {
+		if (l->pending) {
+			link_answer(l, &m);
+			msg_free(&m);
+			if (l->bev == NULL)
+				return;
+			continue;
+		}
 		if (l->rejoining) {
 			/* The first reply says if ctxd took the node back. */
 			l->rejoining = 0;
@@ -330,6 +446,7 @@ ctxlink_close(struct ctxlink *l, const char *err, int status)
 			(void)msgout_write(exit_msg(err, status), l->fd);
 		close(l->fd);
 	}
+	free(l->error);
 	free(l->path);
 	free(l);
 }

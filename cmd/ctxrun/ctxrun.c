@@ -39,6 +39,7 @@ struct ctxrun {
 
 	/* The parent context, from the environment. */
 	const char	*parent_id;
+	const char	*parent_tree;	/* which tree parent_id is of */
 	nsec_t		 parent_deadline;
 	int		 parent_sig;
 	nsec_t		 parent_grace;
@@ -46,6 +47,7 @@ struct ctxrun {
 	char		 id[ID_LEN];
 	char		 parent_buf[ID_LEN];
 	char		*socket;	/* where ctxd serves the tree */
+	char		*tree;		/* its token, if the id is its */
 	struct ctxlink	*link;		/* NULL: on our own */
 	struct event_base *base;
 	struct job	*job;
@@ -234,6 +236,8 @@ read_parent(struct ctxrun *r)
 
 	if ((s = getenv(ENV_ID)) != NULL && *s != '\0')
 		r->parent_id = s;
+	if ((s = getenv(ENV_TREE)) != NULL && *s != '\0')
+		r->parent_tree = s;
 	if ((s = getenv(ENV_DEADLINE)) != NULL && *s != '\0')
 		r->parent_deadline = opt_time("$" ENV_DEADLINE, s);
 	r->parent_sig = SIGTERM;
@@ -279,6 +283,7 @@ export_context(struct ctxrun *r, nsec_t deadline, int inherited)
 	setenv_or_unset(ENV_ID, r->id);
 	setenv_or_unset(ENV_NAME, r->name);
 	setenv_or_unset(ENV_PARENT, r->parent_id);
+	setenv_or_unset(ENV_TREE, r->tree);
 	if (r->socket != NULL)
 		setenv_or_unset(ENV_SOCKET, r->socket);
 	if (deadline == NSEC_NONE) {
@@ -457,12 +462,121 @@ command_line(char **argv)
 }
 
 /*
- * Registers the job with ctxd, starting it if need be. ctxd's answer may
- * bring an earlier deadline and the values of ancestors. Without a daemon
- * the job runs all the same, unless -p named a context only ctxd knows.
- * A ctxd that does not answer by the deadline, or within client_timeout,
- * is as good as none: a stopped or wedged daemon must not hold the job past
- * its deadline (SPEC §3), nor hold it forever.
+ * Finds where the tree is kept, and takes the job's id from the ids beside
+ * ctxd's socket (idseq.c): the job needs no word from ctxd to start (SPEC
+ * §12). Returns 1 if it must wait for ctxd all the same, for a parent that
+ * only ctxd knows: -p, or a CTX_ID whose context the environment does not
+ * carry (no CTX_TREE: `export CTX_ID=$(ctxctl new)`). No socket to be had
+ * is no daemon: the job runs all the same.
+ */
+static int
+find_tree(struct ctxrun *r, const struct config *conf)
+{
+	struct idseq	*ids;
+	char		*cause;
+
+	if ((r->socket = client_socket_path(NULL, conf->socket, &cause)) ==
+	    NULL) {
+		if (r->parent != NULL)
+			errx(CTX_EXIT_FAILURE, "%s", cause);
+		say(r, "no daemon (%s): deadlines hold all the same", cause);
+		free(cause);
+		return 0;
+	}
+	if (strcmp(r->socket, CLIENT_NO_SOCKET) == 0) {
+		if (r->parent != NULL)
+			errx(CTX_EXIT_FAILURE, "-p %s: the socket is '%s'",
+			    r->parent, CLIENT_NO_SOCKET);
+		say(r, "no daemon (the socket is '%s'): deadlines hold all "
+		    "the same", CLIENT_NO_SOCKET);
+		return 0;
+	}
+	if ((ids = idseq_open(r->socket, &cause)) == NULL) {
+		/* ctxd will give it one, or ctxrun an x one. */
+		say(r, "%s: waiting for ctxd", cause);
+		free(cause);
+		return 1;
+	}
+	snprintf(r->id, sizeof r->id, "%llu",
+	    (unsigned long long)idseq_take(ids));
+	r->tree = xstrdup(idseq_tree(ids));
+	idseq_close(ids);
+	if (r->parent != NULL)
+		return 1;
+	if (r->parent_id == NULL || *r->parent_id == 'x')
+		return 0;
+	if (r->parent_tree == NULL)
+		return 1;
+	if (strcmp(r->parent_tree, r->tree) != 0) {
+		say(r, "%s %s is of another tree: a root in this one", ENV_ID,
+		    r->parent_id);
+		r->parent_id = NULL;
+	}
+	return 0;
+}
+
+/* The registration of the job, as ctxd wants it. */
+static void
+fill_req(const struct ctxrun *r, struct ctxlink_req *req,
+    const struct values *vs, nsec_t now)
+{
+	memset(req, 0, sizeof *req);
+	req->id = *r->id != '\0' ? r->id : NULL;
+	req->name = r->name;
+	req->parent = r->parent;
+	if (req->parent == NULL && r->parent_id != NULL &&
+	    *r->parent_id != 'x')
+		req->parent = r->parent_id;
+	/* One absolute deadline, so ctxd and the job agree on it. */
+	req->deadline = earlier(r->deadline, time_after(now, r->timeout));
+	req->timeout = NSEC_NONE;
+	req->sig = r->sig;
+	req->grace = r->grace;
+	req->cmd = command_line(r->argv);
+	req->values = vs;
+}
+
+/*
+ * How long ctxrun may wait on ctxd: client_timeout, and never past the
+ * first deadline. A ctxd that does not answer by then is as good as none:
+ * a stopped or wedged daemon must not hold a job past its deadline (SPEC
+ * §3), nor hold it for ever.
+ */
+static nsec_t
+link_until(const struct ctxrun *r, nsec_t now, nsec_t mono,
+    const struct config *conf)
+{
+	nsec_t	first, until = client_until(conf);
+
+	first = earlier(earlier(r->deadline, time_after(now, r->timeout)),
+	    r->parent_deadline);
+	if (first != NSEC_NONE)
+		until = earlier(until,
+		    time_after(mono, first > now ? first - now : 0));
+	return until;
+}
+
+/*
+ * No daemon after all: the job runs alone, and says why, under an id of
+ * ctxrun's own (x...), which no daemon takes for one of its own.
+ */
+static void
+no_daemon(struct ctxrun *r, char *cause)
+{
+	say(r, "no daemon (%s): deadlines hold all the same", cause);
+	free(cause);
+	free(r->socket);
+	r->socket = NULL;
+	*r->id = '\0';
+	free(r->tree);
+	r->tree = NULL;
+}
+
+/*
+ * Registers the job with ctxd, starting it if need be, and waits for the
+ * answer, before the job starts: ctxd's answer may bring an earlier
+ * deadline and the values of ancestors. Without a daemon the job runs all
+ * the same, unless -p named a context only ctxd knows.
  */
 static void
 join_tree(struct ctxrun *r, struct values *vs, nsec_t now, nsec_t mono,
@@ -470,41 +584,15 @@ join_tree(struct ctxrun *r, struct values *vs, nsec_t now, nsec_t mono,
 {
 	struct ctxlink_req	 req;
 	struct ctxlink_rep	 rep;
-	char			*cause, *cmd;
-	nsec_t			 first, until = client_until(conf);
+	char			*cause;
 	int			 refused, ended;
 
-	/* No socket to be had is no daemon: the job runs all the same. */
-	if ((r->socket = client_socket_path(NULL, conf->socket, &cause)) ==
-	    NULL) {
-		if (r->parent != NULL)
-			errx(CTX_EXIT_FAILURE, "%s", cause);
-		say(r, "no daemon (%s): deadlines hold all the same", cause);
-		free(cause);
-		return;
-	}
-	memset(&req, 0, sizeof req);
-	req.name = r->name;
-	req.parent = r->parent;
-	if (req.parent == NULL && r->parent_id != NULL && *r->parent_id != 'x')
-		req.parent = r->parent_id;
-	/* One absolute deadline, so ctxd and the job agree on it. */
-	req.deadline = earlier(r->deadline, time_after(now, r->timeout));
-	req.timeout = NSEC_NONE;
-	req.sig = r->sig;
-	req.grace = r->grace;
-	req.cmd = cmd = command_line(r->argv);
-	req.values = vs;
+	fill_req(r, &req, vs, now);
 	memset(&rep, 0, sizeof rep);
 	values_init(&rep.values);
-	/* No waiting on ctxd past the deadline. */
-	first = earlier(req.deadline, r->parent_deadline);
-	if (first != NSEC_NONE)
-		until = earlier(until,
-		    time_after(mono, first > now ? first - now : 0));
-	r->link = ctxlink_open(r->socket, &req, &rep, until, &refused, &ended,
-	    &cause);
-	free(cmd);
+	r->link = ctxlink_open(r->socket, &req, &rep,
+	    link_until(r, now, mono, conf), &refused, &ended, &cause);
+	free((char *)req.cmd);
 	if (r->link == NULL) {
 		if (ended != 0) {
 			say(r, "%s, not starting", cause);
@@ -512,13 +600,7 @@ join_tree(struct ctxrun *r, struct values *vs, nsec_t now, nsec_t mono,
 		}
 		if (refused || r->parent != NULL)
 			errx(CTX_EXIT_FAILURE, "%s", cause);
-		say(r, "no daemon (%s): deadlines hold all the same", cause);
-		free(cause);
-		/* "none" goes on down, so that nested jobs need no daemon. */
-		if (strcmp(r->socket, CLIENT_NO_SOCKET) != 0) {
-			free(r->socket);
-			r->socket = NULL;
-		}
+		no_daemon(r, cause);
 		return;
 	}
 	snprintf(r->id, sizeof r->id, "%s", rep.id);
@@ -533,6 +615,35 @@ join_tree(struct ctxrun *r, struct values *vs, nsec_t now, nsec_t mono,
 	}
 	values_free(vs);
 	TAILQ_CONCAT(vs, &rep.values, entry);
+}
+
+/*
+ * Registers a job that starts on what its environment says of its
+ * context, without waiting for ctxd's answer: it comes on the loop, once
+ * the job runs (on_link()). The connection is made before the job starts,
+ * though: connect(2) to a listening socket, even a stopped daemon's, does
+ * not wait, and a daemon that has to be started must not be the job's
+ * (ctxrun is a child subreaper once the job runs, and ctxd's detached
+ * process would be its child). Only a registration ctxd could never take
+ * is an error.
+ */
+static void
+join_later(struct ctxrun *r, const struct values *vs, nsec_t now,
+    nsec_t mono, const struct config *conf)
+{
+	struct ctxlink_req	 req;
+	char			*cause;
+	int			 refused;
+
+	fill_req(r, &req, vs, now);
+	req.started = 1;
+	r->link = ctxlink_start(r->socket, &req,
+	    link_until(r, now, mono, conf), &refused, &cause);
+	free((char *)req.cmd);
+	if (r->link == NULL && refused)
+		errx(CTX_EXIT_FAILURE, "%s", cause);
+	if (r->link == NULL)
+		no_daemon(r, cause);
 }
 
 /* What the tree says to the job through ctxd. */
@@ -558,6 +669,22 @@ on_link(int what, int sig, nsec_t grace, void *arg)
 		break;
 	case CTXLINK_GONE:
 		say(r, "the new ctxd does not know this job: going on alone");
+		break;
+	case CTXLINK_JOINED:
+		say(r, "in the tree of ctxd");
+		break;
+	case CTXLINK_REFUSED:
+		/* Out of the tree, and no cancel reaches it: said always. */
+		warnx("ctxd refused job %s (%s): it runs on outside the tree",
+		    r->id, ctxlink_error(r->link));
+		break;
+	case CTXLINK_PARENT_CANCELED:
+	case CTXLINK_PARENT_DEADLINE:
+		/* Started before ctxd could say so: ended as it would be. */
+		say(r, "%s, ending the job", ctxlink_error(r->link));
+		job_end(r->job, what == CTXLINK_PARENT_DEADLINE ?
+		    JOB_DEADLINE : JOB_CANCELED, r->parent_sig,
+		    r->parent_grace);
 		break;
 	}
 }
@@ -658,7 +785,10 @@ main(int argc, char **argv)
 	mono = clock_mono();
 	signal(SIGPIPE, SIG_IGN);	/* a daemon that hangs up; the command
 					   gets it back */
-	join_tree(&r, &vs, now, mono, &conf);
+	if (find_tree(&r, &conf))
+		join_tree(&r, &vs, now, mono, &conf);
+	else if (r.socket != NULL)
+		join_later(&r, &vs, now, mono, &conf);
 	if (r.parent_deadline <= now || r.deadline <= now) {
 		say(&r, "%sdeadline has passed, not starting",
 		    r.parent_deadline <= now ? "parent's " : "");
@@ -666,13 +796,14 @@ main(int argc, char **argv)
 		values_free(&vs);
 		values_free(&r.values);
 		free(r.socket);
+		free(r.tree);
 		config_free(&conf);
 		return CTX_EXIT_DEADLINE;
 	}
 	own = earlier(r.deadline, time_after(now, r.timeout));
 	deadline = earlier(own, r.parent_deadline);
 
-	if (r.link == NULL)
+	if (*r.id == '\0')
 		id_new_local(r.id, sizeof r.id);
 	export_context(&r, deadline, r.parent_deadline <= own);
 	if (values_export(&vs) == -1)
@@ -730,6 +861,7 @@ main(int argc, char **argv)
 	values_free(&vs);
 	values_free(&r.values);
 	free(r.socket);
+	free(r.tree);
 	config_free(&conf);
 	return status;
 }

@@ -12,6 +12,8 @@
 /* ctxlink.c */
 struct ctxlink;
 struct ctxlink_req {
+	const char		*id;		/* taken already; NULL: ctxd's */
+	int			 started;	/* the job runs already */
 	const char		*name;
 	const char		*parent;	/* NULL: the root */
 	nsec_t			 deadline;	/* wall clock, or NSEC_NONE */
@@ -35,10 +37,17 @@ struct ctxlink_rep {
 #define CTXLINK_LOST		2	/* ctxd went away */
 #define CTXLINK_BACK		3	/* ... and a new one took the job back */
 #define CTXLINK_GONE		4	/* ... or did not: no more link */
+#define CTXLINK_JOINED		5	/* a job that runs is in the tree */
+#define CTXLINK_REFUSED		6	/* ... or is not (ctxlink_error()) */
+#define CTXLINK_PARENT_CANCELED	7	/* ... for its parent has ended */
+#define CTXLINK_PARENT_DEADLINE	8
 typedef void	 ctxlink_cb(int, int, nsec_t, void *);
 
 struct ctxlink	*ctxlink_open(const char *, const struct ctxlink_req *,
 		    struct ctxlink_rep *, nsec_t, int *, int *, char **);
+struct ctxlink	*ctxlink_start(const char *, const struct ctxlink_req *,
+		    nsec_t, int *, char **);
+const char	*ctxlink_error(const struct ctxlink *);
 int		 ctxlink_watch(struct ctxlink *, struct event_base *,
 		    ctxlink_cb *, void *);
 void		 ctxlink_started(struct ctxlink *, const char *);

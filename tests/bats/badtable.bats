@@ -151,8 +151,8 @@ $SNAP"
 	row 125 "'--bogus'" -- ctxctl --bogus ls
 }
 
-@test "ctxctl new -x: unknown option of a command is named" {
-	row 125 "'-x'" -- ctxctl new -x
+@test "ctxctl new -y: unknown option of a command is named" {
+	row 125 "'-y'" -- ctxctl new -y
 }
 
 @test "ctxctl new extra: extra argument is named" {

@@ -147,11 +147,55 @@ I
 	# under the message's size, over what ctxd keeps with the ancestors'
 	run --separate-stderr ctxrun -e "A=$big$big$big$big" -e "B=$big$big${big:0:2000}" \
 	    -t 5s touch marker
-	check_err ctxrun 125 "values too large (over 61440 bytes"
+	check_err ctxrun 125 "values too large (over 61440 bytes)"
 	[ ! -e marker ] || fail "the command ran"
 	# no daemon at all: no limit
 	CTX_SOCKET=none run --separate-stderr ctxrun -e "A=$big$big$big$big" \
 	    -e "B=$big$big$big$big" -t 5s sh -c 'echo ${#A}'
 	assert_success
 	assert_output 40000
+}
+
+# --- a job starts without waiting for ctxd (SPEC §12) -------------------------
+
+@test "ctxctl new -x: a job under the evaluated context starts at once with ctxd stopped, with its values and deadline" {
+	eval "$(ctxctl new -x -n ci -t 0.5s -e TEAM=infra)"
+	[ "$CTX_ID" = 1 ] || fail "CTX_ID=$CTX_ID"
+	[ -n "$CTX_TREE" ] && [ -n "$CTX_DEADLINE" ] || fail "no CTX_TREE or CTX_DEADLINE"
+	local d
+	d=$(daemon_pid)
+	kill -STOP "$d"
+	timer_start
+	run --separate-stderr timeout 10 env --default-signal "$CTXRUN" \
+	    sh -c 'echo "$TEAM $CTX_PARENT"; sleep 5'
+	local t
+	t=$(elapsed_ms)
+	kill -CONT "$d"
+	# ran at once, and the context's deadline (0.5 s) ended it
+	assert_failure 124
+	assert_output "infra 1"
+	((t < 1500)) || fail "took $t ms"
+}
+
+@test "a job that starts under a context that has ended is cancelled at once (130)" {
+	# the environment of a job whose context has ended since
+	ctxrun -n gone sh -c 'env | grep ^CTX_ >ctx.env'
+	timer_start
+	run --separate-stderr env $(cat ctx.env) "$CTXRUN" -v sleep 5
+	assert_failure 130
+	assert_elapsed_lt 2000
+	assert_stderr_contains "has ended"
+}
+
+@test "a CTX_ID of another tree is never joined: the job is a root here" {
+	local id
+	id=$(ctxctl new -n secret -e SECRET=s3)
+	timer_start
+	CTX_ID=$id CTX_TREE=0123456789abcdef0123456789abcdef run --separate-stderr \
+	    ctxrun -v -n visitor sh -c 'echo "[$SECRET]"'
+	assert_success
+	assert_output "[]"
+	assert_stderr_contains "CTX_ID $id is of another tree: a root in this one"
+	run ctxctl status visitor
+	refute_line --partial "parent:"
 }
