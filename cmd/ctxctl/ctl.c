@@ -71,7 +71,7 @@ ctl_connect(struct ctl *c, int autostart)
 	if (config_load(&conf, NULL, &cause) == -1)
 		errx(CTX_EXIT_FAILURE, "%s", cause);
 	/* Each step, each answer then, within client_timeout. */
-	until = client_until(&conf);
+	until = c->until = client_until(&conf);
 	path = client_socket_path(c->socket, conf.socket, &cause);
 	config_free(&conf);
 	if (path == NULL)

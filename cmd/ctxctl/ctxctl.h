@@ -15,6 +15,7 @@ struct ctl {
 	const char	*socket;	/* -S */
 	int		 json;		/* --json */
 	int		 fd;		/* to ctxd; -1 before ctl_connect() */
+	nsec_t		 until;		/* when we stop waiting on it */
 };
 
 struct cmd_entry {

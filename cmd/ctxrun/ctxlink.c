@@ -113,6 +113,8 @@ ctxlink_open(const char *path, const struct ctxlink_req *req,
 	*refused = *ended = 0;
 	mo = msgout_new(MSG_NEW);
 	link_fill(mo, req);
+	/* Too late for us, ctxd makes no job we would not know of. */
+	msgout_until(mo, until);
 	/*
 	 * Too large to send is said, not taken for no daemon: the job would
 	 * run outside its context without a word.

@@ -1,0 +1,94 @@
+#!/usr/bin/env bats
+# A daemon that is stopped, killed or restarted under its clients (SPEC
+# §12): a request whose client gave up is not carried out later, so that a
+# 125 from ctxctl means nothing was done; ctxctl wait outlives a restart.
+
+load helpers
+
+teardown() {
+	# a test that failed half-way must not leave its daemon stopped
+	[[ -n ${STOPPED:-} ]] && kill -CONT "$STOPPED" 2>/dev/null
+	ctx_teardown
+}
+
+# slow_daemon [CLIENT_TIMEOUT]: a daemon (logging to ctxd.log) whose
+# clients give up after CLIENT_TIMEOUT (0.3s), with a context "keep";
+# stopped, so that it answers only once resume_daemon lets it.
+slow_daemon() {
+	printf '[ctxd]\nclient_timeout = %s\nlog_level = info\nlog_file = %s/ctxd.log\n' \
+		"${1:-0.3s}" "$PWD" >ctxd.ini
+	export CTXD_CONFIG=$PWD/ctxd.ini
+	ctxctl new -n keep >/dev/null
+	STOPPED=$(daemon_pid) || fail "no daemon"
+	kill -STOP "$STOPPED"
+}
+
+# resume_daemon: lets it go on, and waits until it has read what its
+# clients sent meanwhile: a request that comes after them is answered
+# after them.
+resume_daemon() {
+	kill -CONT "$STOPPED"
+	ctxctl ls >/dev/null
+}
+
+# --- part 1: a request whose client gave up -------------------------------------
+
+@test "restart: ctxctl new that gave up on a stopped ctxd makes no context" {
+	slow_daemon
+	run --separate-stderr timeout 10 "$CTXCTL" new -n q
+	check_err ctxctl 125 "no answer in time"
+	resume_daemon
+	run ctxctl status q
+	assert_failure 1
+	grep -q "request 100 came .* too late .*: not carried out" ctxd.log ||
+		fail "not logged: $(tail -3 ctxd.log)"
+}
+
+@test "restart: ctxctl cancel that gave up on a stopped ctxd cancels nothing" {
+	slow_daemon
+	run --separate-stderr timeout 10 "$CTXCTL" cancel keep
+	check_err ctxctl 125 "no answer in time"
+	resume_daemon
+	run ctxctl status keep
+	assert_success
+	assert_output --partial "state: running"
+}
+
+# A guard more than a regression test: the old daemon stopped only once its
+# answer had gone out, so it did not stop for a client that was gone.
+@test "restart: ctxctl daemon stop that gave up on a stopped ctxd stops nothing" {
+	slow_daemon
+	run --separate-stderr timeout 10 "$CTXCTL" daemon stop
+	check_err ctxctl 125 "no answer in time"
+	resume_daemon
+	[ "$(daemon_pid)" = "$STOPPED" ] || fail "the daemon was stopped after all"
+}
+
+@test "restart: a ctxrun that gave up on a stopped ctxd runs alone, and no job is recorded" {
+	slow_daemon
+	run --separate-stderr timeout 10 env --default-signal "$CTXRUN" -v \
+	    -n late sh -c 'echo ran'
+	assert_success
+	assert_output ran
+	assert_stderr_contains "no answer in time"
+	resume_daemon
+	run ctxctl status late
+	assert_failure 1
+}
+
+# Not a regression test (the old daemon passes it too): the cut-off comes
+# before the client's, not so early that a daemon back in time is refused.
+@test "restart: a ctxd resumed well before its client gives up still carries out the request" {
+	local pid id
+	slow_daemon 1s
+	"$CTXCTL" new -n q >q.out 2>q.err &
+	pid=$!
+	sleep 0.3
+	kill -CONT "$STOPPED"
+	wait_status "$pid" 3
+	[ "$BG_STATUS" -eq 0 ] || fail "ctxctl new exited $BG_STATUS: $(cat q.err)"
+	id=$(<q.out)
+	run ctxctl status q
+	assert_success
+	assert_output --partial "$id"
+}
