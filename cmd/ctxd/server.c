@@ -318,7 +318,7 @@ server_listen(struct event_base *base, const struct config *conf,
 	srv_resume = evtimer_new(base, server_on_resume, NULL);
 	srv_idle = evtimer_new(base, server_on_idle, NULL);
 	server_req_init(conf);
-	server_job_init(base);
+	server_job_init(base, srv_path);
 	tree_init(base, &server_hooks, conf->history);
 	if (state_open(base, path, cause) == -1)
 		return -1;

@@ -10,10 +10,14 @@
  * job takes its node back: ctxctl sees it again, and can cancel it. (A
  * signal from the daemon, rather than watching the socket's directory:
  * inotify instances are few, and a timer would wake every waiting job.)
+ * A job that ends while the link is down leaves its status in a file for
+ * the next ctxd, which finds the job still running in the saved tree.
  */
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
 #include <event2/event.h>
+#include <fcntl.h>
+#include <libgen.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,6 +42,7 @@ struct ctxlink {
 	char			*path;		/* ctxd's socket */
 	char			 id[ID_LEN];	/* the job's node */
 	int			 rejoining;	/* MSG_REJOIN sent, no reply */
+	int			 refused;	/* ... and ctxd said no */
 	ctxlink_cb		*cb;
 	void			*arg;
 };
@@ -170,6 +175,7 @@ link_read(struct bufferevent *bev, void *arg)
 		if (l->rejoining) {
 			/* The first reply says if ctxd took the node back. */
 			l->rejoining = 0;
+			l->refused = m.type != MSG_NODE;
 			l->cb(m.type == MSG_NODE ? CTXLINK_BACK : CTXLINK_GONE,
 			    0, 0, l->arg);
 			if (m.type != MSG_NODE) {
@@ -303,11 +309,46 @@ exit_msg(const char *err, int status)
 	return mo;
 }
 
+/*
+ * The job has ended and no ctxd could be told: the one that comes next
+ * loads the saved tree with the job still running in it, and would record
+ * it lost. Its status waits for that ctxd in SOCKET.exit.ID, "PID STATUS
+ * ERR", written whole under another name and renamed into place, in the
+ * socket's directory if it is still ours: ctxd reads it once this ctxrun
+ * has exited.
+ */
+static void
+link_leave_exit(const struct ctxlink *l, const char *err, int status)
+{
+	char	*dir, *path, *tmp, *cause;
+	int	 fd, r;
+
+	dir = xstrdup(l->path);
+	r = sockdir_check(dirname(dir), 0, &cause);
+	free(dir);
+	if (r == -1) {
+		free(cause);
+		return;
+	}
+	xasprintf(&path, "%s.exit.%s", l->path, l->id);
+	xasprintf(&tmp, "%s.tmp", path);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
+	    0600);
+	if (fd != -1) {
+		r = dprintf(fd, "%d %d %s\n", (int)getpid(), status, err);
+		if (close(fd) == -1 || r < 0 || rename(tmp, path) == -1)
+			unlink(tmp);
+	}
+	free(tmp);
+	free(path);
+}
+
 /* Says how the job ended, and closes the link. */
 void
 ctxlink_close(struct ctxlink *l, const char *err, int status)
 {
 	struct evbuffer	*out;
+	int		 told = 0;
 
 	if (l == NULL)
 		return;
@@ -324,14 +365,17 @@ ctxlink_close(struct ctxlink *l, const char *err, int status)
 			;
 		/* Rejoining too: ctxd may have taken the node back already. */
 		if (err != NULL)
-			(void)msgout_write(exit_msg(err, status), l->fd);
+			told = msgout_write(exit_msg(err, status), l->fd) == 0;
 		bufferevent_free(l->bev);	/* closes fd */
 	} else if (l->fd != -1) {
 		/* Not watched yet: ctxrun ends before its job started. */
 		if (err != NULL)
-			(void)msgout_write(exit_msg(err, status), l->fd);
+			told = msgout_write(exit_msg(err, status), l->fd) == 0;
 		close(l->fd);
 	}
+	/* A ctxd that went away, or is away: the next one reads it. */
+	if (err != NULL && !told && !l->refused)
+		link_leave_exit(l, err, status);
 	free(l->path);
 	free(l);
 }

@@ -92,3 +92,36 @@ resume_daemon() {
 	assert_success
 	assert_output --partial "$id"
 }
+
+# --- part 2: a daemon restart under a job and its waiters ------------------------
+
+# gated_job NAME STATUS: a job that runs until ./go exists, then exits
+# STATUS; waits until the daemon has it. Sets JOB (ctxrun's pid), JOB_ID.
+gated_job() {
+	local i
+	ctxrun_bg "$1.out" "$1.err" -n "$1" -t 20s sh -c \
+		'while [ ! -e go ]; do sleep 0.02; done; exit '"$2"
+	JOB=$CTX_BG_PID
+	for ((i = 0; i < 100; i++)); do
+		JOB_ID=$(ctxctl --json status "$1" 2>/dev/null |
+			sed -n 's/.*"id":"\{0,1\}\([0-9]*\).*/\1/p')
+		[[ -n $JOB_ID ]] && return 0
+		sleep 0.02
+	done
+	fail "the job $1 never showed up in the tree"
+}
+
+@test "restart: a job that ends while no daemon is up has its real status at the next daemon" {
+	gated_job j 3
+	kill -KILL "$(daemon_pid)"
+	touch go
+	wait_status "$JOB" 3
+	[ "$BG_STATUS" -eq 3 ] || fail "the job's ctxrun exited $BG_STATUS"
+	# the next client starts a daemon, which loads j as running, and finds
+	# how it ended
+	run ctxctl status j
+	assert_success
+	assert_output --partial "err: exited 3"
+	assert_output --partial "exit: 3"
+	[ ! -e "$(ctx_sock).exit.$JOB_ID" ] || fail "the status file was left behind"
+}
