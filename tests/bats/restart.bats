@@ -125,3 +125,77 @@ gated_job() {
 	assert_output --partial "exit: 3"
 	[ ! -e "$(ctx_sock).exit.$JOB_ID" ] || fail "the status file was left behind"
 }
+
+# wait_bg ARGS...: `ctxctl wait ARGS` in the background, once its wait is
+# in place (the daemon has its connection). Sets WAITER.
+wait_bg() {
+	"$CTXCTL" wait "$@" >wait.out 2>wait.err &
+	WAITER=$!
+	sleep 0.3
+	pid_alive "$WAITER" || fail "ctxctl wait ended early: $(cat wait.err)"
+}
+
+@test "restart: ctxctl wait rides out a kill -9 of ctxd and returns the job's real status" {
+	local old new i
+	gated_job j 3
+	wait_bg j
+	old=$(daemon_pid)
+	kill -KILL "$old"
+	# nobody else restarts it: the wait does, for the saved tree holds j
+	for ((i = 0; i < 100; i++)); do
+		new=$(daemon_pid) && [ "$new" != "$old" ] && break
+		sleep 0.02
+	done
+	[ -n "$new" ] && [ "$new" != "$old" ] || fail "no new daemon"
+	touch go
+	wait_status "$WAITER" 5
+	[ "$BG_STATUS" -eq 3 ] || fail "ctxctl wait exited $BG_STATUS: $(cat wait.err)"
+	wait_status "$JOB" 3
+	[ "$BG_STATUS" -eq 3 ] || fail "the job's ctxrun exited $BG_STATUS"
+}
+
+@test "restart: ctxctl wait returns the status of a job that ended while no daemon was up" {
+	gated_job j 3
+	wait_bg j
+	# the waiter is held while the daemon dies and the job ends
+	kill -STOP "$WAITER"
+	kill -KILL "$(daemon_pid)"
+	touch go
+	wait_status "$JOB" 3
+	kill -CONT "$WAITER"
+	wait_status "$WAITER" 5
+	[ "$BG_STATUS" -eq 3 ] || fail "ctxctl wait exited $BG_STATUS: $(cat wait.err)"
+}
+
+@test "restart: ctxctl wait -t bounds the wait for a daemon that does not come back" {
+	local ctx sock
+	sock=$(ctx_sock)
+	ctx=$(ctxctl new -n gone)
+	wait_bg -t 1.5s "$ctx"
+	# the daemon dies, and its saved tree with it: no daemon comes back
+	rm -f "$sock.state" "$sock.journal"
+	timer_start
+	kill -KILL "$(daemon_pid)"
+	wait_status "$WAITER" 5
+	[ "$BG_STATUS" -eq 124 ] || fail "ctxctl wait exited $BG_STATUS: $(cat wait.err)"
+	grep -q "timed out waiting" wait.err || fail "stderr: $(cat wait.err)"
+	assert_elapsed_ge 1000
+	assert_elapsed_lt 2500
+}
+
+@test "restart: ctxctl wait without -t gives up after client_timeout when no daemon comes back" {
+	local ctx sock
+	printf '[ctxd]\nclient_timeout = 0.5s\n' >ctxd.ini
+	export CTXD_CONFIG=$PWD/ctxd.ini
+	sock=$(ctx_sock)
+	ctx=$(ctxctl new -n gone)
+	wait_bg "$ctx"
+	rm -f "$sock.state" "$sock.journal"
+	timer_start
+	kill -KILL "$(daemon_pid)"
+	wait_status "$WAITER" 5
+	[ "$BG_STATUS" -eq 125 ] || fail "ctxctl wait exited $BG_STATUS: $(cat wait.err)"
+	grep -q "no daemon came back" wait.err || fail "stderr: $(cat wait.err)"
+	assert_elapsed_ge 450
+	assert_elapsed_lt 2000
+}
