@@ -92,6 +92,19 @@ msg_cut(const char *s, size_t max)
 	return cut;
 }
 
+/*
+ * Stamps a request with until, the time its client stops waiting for the
+ * answer, and the time it goes out (proto.h); NSEC_NONE: it waits for ever.
+ */
+void
+msgout_until(struct msgout *mo, nsec_t until)
+{
+	if (until == NSEC_NONE)
+		return;
+	msgout_add(mo, "until", "%lld", (long long)until);
+	msgout_add(mo, "sent", "%lld", (long long)clock_mono());
+}
+
 void
 msgout_free(struct msgout *mo)
 {

@@ -10,6 +10,12 @@
  * Requests go from a client to ctxd, one at a time; each is answered by
  * MSG_OK, MSG_FAIL, or MSG_NODE messages closed by MSG_END. Notices go from
  * ctxd to the ctxrun of a job at any time.
+ *
+ * A request that changes something (MSG_NEW, MSG_CANCEL, MSG_STOP) carries
+ * "until", the time on CLOCK_MONOTONIC (ns) when its client stops waiting
+ * for the answer, and "sent", when it went out. ctxd does not carry out one
+ * it comes to less than a margin before until (server.c): so a client
+ * that gave up can tell its user that nothing was done.
  */
 #ifndef PROTO_H
 #define PROTO_H

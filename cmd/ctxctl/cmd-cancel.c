@@ -35,6 +35,7 @@ cmd_cancel_exec(struct ctl *c, int argc, char **argv)
 		msgout_adds(mo, "signal", signal_name(sig));
 	if (grace >= 0)
 		msgout_add(mo, "grace", "%lld", (long long)grace);
+	msgout_until(mo, c->until);
 	ctl_ok(c, mo);
 	return 0;
 }

@@ -12,6 +12,7 @@ static int
 cmd_daemon_exec(struct ctl *c, int argc, char **argv)
 {
 	struct nodes	 ns = { 0 };
+	struct msgout	*mo;
 	char		 up[32];
 	int		 stop;
 
@@ -31,7 +32,9 @@ cmd_daemon_exec(struct ctl *c, int argc, char **argv)
 		return stop ? 0 : 1;
 	}
 	if (stop) {
-		ctl_ok(c, msgout_new(MSG_STOP));
+		mo = msgout_new(MSG_STOP);
+		msgout_until(mo, c->until);
+		ctl_ok(c, mo);
 		/* Gone once it hangs up. */
 		while (read(c->fd, up, sizeof up) > 0)
 			;

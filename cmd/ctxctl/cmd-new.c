@@ -166,6 +166,7 @@ cmd_new_exec(struct ctl *c, int argc, char **argv)
 		msgout_add(mo, "grace", "%lld", (long long)grace);
 	TAILQ_FOREACH(v, &vs, entry)
 		msgout_add(mo, "v", "%s=%s", v->key, v->val);
+	msgout_until(mo, c->until);
 	ctl_nodes(c, mo, &ns);
 	if (ns.n == 1 && export)
 		new_export(c, &ns.v[0]);

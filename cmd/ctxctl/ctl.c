@@ -55,6 +55,40 @@ ctl_badopt(const struct cmd_entry *ce, int ch, char **argv)
 }
 
 /*
+ * Connects to ctxd as ctl_connect() does, each step by until at the
+ * latest, but returns -1 rather than exit if it cannot: with *cause set if
+ * it tried to start one, NULL if there was none to start.
+ */
+int
+ctl_try_connect(struct ctl *c, int autostart, nsec_t until, char **cause)
+{
+	struct config	 conf;
+	char		*path;
+
+	config_defaults(&conf);
+	if (config_load(&conf, NULL, cause) == -1)
+		errx(CTX_EXIT_FAILURE, "%s", *cause);
+	/* Each step, each answer then, within client_timeout. */
+	c->timeout = conf.client_timeout;
+	if ((c->until = client_until(&conf)) > until)
+		c->until = until;
+	path = client_socket_path(c->socket, conf.socket, cause);
+	config_free(&conf);
+	if (path == NULL)
+		errx(CTX_EXIT_FAILURE, "%s", *cause);
+	if (autostart == CTL_START_SAVED)
+		autostart = client_saved(path) ? CTL_START : 0;
+	c->fd = client_connect(path, autostart, c->until, cause);
+	free(c->path);
+	c->path = path;
+	if (c->fd == -1 && !autostart) {
+		free(*cause);
+		*cause = NULL;
+	}
+	return c->fd;
+}
+
+/*
  * Connects to ctxd, starting it if autostart is CTL_START, or with
  * CTL_START_SAVED if a daemon went away leaving live contexts (so that
  * ctxctl ls shows them again). Otherwise, without a daemon, returns -1:
@@ -63,28 +97,11 @@ ctl_badopt(const struct cmd_entry *ce, int ch, char **argv)
 int
 ctl_connect(struct ctl *c, int autostart)
 {
-	struct config	 conf;
-	char		*path, *cause;
-	nsec_t		 until;
+	char	*cause;
 
-	config_defaults(&conf);
-	if (config_load(&conf, NULL, &cause) == -1)
-		errx(CTX_EXIT_FAILURE, "%s", cause);
-	/* Each step, each answer then, within client_timeout. */
-	until = client_until(&conf);
-	path = client_socket_path(c->socket, conf.socket, &cause);
-	config_free(&conf);
-	if (path == NULL)
-		errx(CTX_EXIT_FAILURE, "%s", cause);
-	if (autostart == CTL_START_SAVED)
-		autostart = client_saved(path) ? CTL_START : 0;
-	c->fd = client_connect(path, autostart, until, &cause);
-	free(c->path);
-	c->path = path;
-	if (c->fd == -1 && autostart)
+	if (ctl_try_connect(c, autostart, NSEC_NONE, &cause) == -1 &&
+	    cause != NULL)
 		errx(CTX_EXIT_FAILURE, "cannot reach ctxd: %s", cause);
-	if (c->fd == -1)
-		free(cause);
 	return c->fd;
 }
 
@@ -114,8 +131,23 @@ ctl_error(const struct msg *m)
 int
 ctl_nodes(struct ctl *c, struct msgout *mo, struct nodes *out)
 {
-	struct evbuffer	*in;
 	const char	*cause;
+
+	if (ctl_nodes_try(c, mo, out, &cause) == -1)
+		errx(CTX_EXIT_FAILURE, "%s", cause);
+	return 0;
+}
+
+/*
+ * As ctl_nodes(), but if ctxd cannot be talked to (it went away, or did
+ * not answer in time) returns -1 with *cause set rather than exit.
+ */
+int
+ctl_nodes_try(struct ctl *c, struct msgout *mo, struct nodes *out,
+    const char **cause)
+{
+	static char	 why[64];
+	struct evbuffer	*in;
 	struct msg	 m;
 	int		 single, r;
 
@@ -124,19 +156,25 @@ ctl_nodes(struct ctl *c, struct msgout *mo, struct nodes *out)
 	if (mo != NULL && mo->len - sizeof(struct proto_hdr) > PROTO_MAX)
 		errx(CTX_EXIT_FAILURE, "request too large (over %d bytes)",
 		    PROTO_MAX);
-	if (mo != NULL && msgout_write(mo, c->fd) == -1)
-		errx(CTX_EXIT_FAILURE, "cannot write to ctxd");
+	if (mo != NULL && msgout_write(mo, c->fd) == -1) {
+		*cause = "cannot write to ctxd";
+		return -1;
+	}
 	if ((in = evbuffer_new()) == NULL)
 		errx(CTX_EXIT_FAILURE, "out of memory");
 	for (;;) {
 		/* Large listings: read in big gulps, not a message a time. */
-		while ((r = msg_frame(in, &m, &cause)) == 0) {
-			if ((r = evbuffer_read(in, c->fd, 256 * 1024)) <= 0)
-				errx(CTX_EXIT_FAILURE, "ctxd: %s", r == 0 ?
+		while ((r = msg_frame(in, &m, cause)) == 0) {
+			if ((r = evbuffer_read(in, c->fd, 256 * 1024)) <= 0) {
+				snprintf(why, sizeof why, "ctxd: %s", r == 0 ?
 				    "connection closed" : msg_read_error());
+				*cause = why;
+				evbuffer_free(in);
+				return -1;
+			}
 		}
 		if (r == -1)
-			errx(CTX_EXIT_FAILURE, "ctxd: %s", cause);
+			errx(CTX_EXIT_FAILURE, "ctxd: %s", *cause);
 		if (m.type == MSG_FAIL) {
 			warnx("%s", ctl_error(&m));
 			r = msg_get(&m, "notfound") != NULL ? 1 :

@@ -41,7 +41,7 @@ main(int argc, char **argv)
 		{ "version",	no_argument,		NULL, 'V' },
 		{ NULL,		0,			NULL, 0 }
 	};
-	struct ctl	c = { NULL, 0, -1, NULL };
+	struct ctl	c = { NULL, 0, -1, NULL, NSEC_NONE, 0 };
 	size_t		i;
 	int		ch, status;
 

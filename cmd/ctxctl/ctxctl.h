@@ -16,6 +16,8 @@ struct ctl {
 	int		 json;		/* --json */
 	int		 fd;		/* to ctxd; -1 before ctl_connect() */
 	char		*path;		/* ctxd's socket, once connected */
+	nsec_t		 until;		/* when we stop waiting on it */
+	nsec_t		 timeout;	/* client_timeout */
 };
 
 struct cmd_entry {
@@ -50,7 +52,10 @@ const char	*ctl_state(const struct msg *);
 #define CTL_START	1	/* start ctxd if it is not up */
 #define CTL_START_SAVED	2	/* ... only to show a saved tree */
 int		 ctl_connect(struct ctl *, int);
+int		 ctl_try_connect(struct ctl *, int, nsec_t, char **);
 int		 ctl_nodes(struct ctl *, struct msgout *, struct nodes *);
+int		 ctl_nodes_try(struct ctl *, struct msgout *, struct nodes *,
+		    const char **);
 void		 ctl_ok(struct ctl *, struct msgout *);
 void		 ctl_nodes_free(struct nodes *);
 nsec_t		 ctl_duration(const char *, const char *);

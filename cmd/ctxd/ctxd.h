@@ -167,7 +167,7 @@ void		 handle_wait(struct peer *, const struct msg *);
 void		 handle_exit(struct peer *, const struct msg *);
 
 /* server-job.c */
-void		 server_job_init(struct event_base *);
+void		 server_job_init(struct event_base *, const char *);
 void		 handle_job(struct peer *, const struct msg *);
 void		 handle_rejoin(struct peer *, const struct msg *);
 void		 server_cancel_job(struct node *, const char *, int, nsec_t);

@@ -3,10 +3,12 @@
  * saved jobs wait for their ctxrun to come back (called back with
  * CTX_SIG_REJOIN, watched through a pidfd meanwhile); a job whose ctxrun
  * is gone without saying how the job ended is ended by ctxd itself,
- * through its cgroup (orphan.c).
+ * through its cgroup (orphan.c), unless it left the job's status in a file
+ * for us, having found no daemon to tell when the job ended.
  */
 #include <sys/syscall.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <event2/event.h>
 #include <signal.h>
@@ -19,12 +21,17 @@
 #include "proto.h"
 
 static struct event_base	*job_base;
+static const char		*job_socket;
 
-/* Jobs are watched, and ended, from base's loop. */
+/*
+ * Jobs are watched, and ended, from base's loop; their ctxruns leave their
+ * status beside the socket at path.
+ */
 void
-server_job_init(struct event_base *base)
+server_job_init(struct event_base *base, const char *path)
 {
 	job_base = base;
+	job_socket = path;
 }
 
 /* MSG_JOB: the job of this connection has started, in that cgroup. */
@@ -114,6 +121,56 @@ server_cancel_job(struct node *n, const char *err, int sig, nsec_t grace)
 		send_cancel(n, err, sig, grace);
 }
 
+static int
+printable(const char *s)
+{
+	for (; *s != '\0'; s++) {
+		if (iscntrl((unsigned char)*s))
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * Reads "PID STATUS ERR" from SOCKET.exit.ID, where the ctxrun of job n
+ * left it when the job ended with no daemon to tell (ctxlink.c), and
+ * removes the file. Returns -1 if there is none, or not from n's ctxrun.
+ */
+static int
+job_exit_file(const struct node *n, char *err, size_t len, int *status)
+{
+	char		*path, line[128], *s, *end;
+	FILE		*f;
+	long		 pid, st;
+	int		 r = -1;
+
+	xasprintf(&path, "%s.exit.%llu", job_socket, (unsigned long long)n->id);
+	if ((f = fopen(path, "re")) == NULL) {
+		free(path);
+		return -1;
+	}
+	if (fgets(line, sizeof line, f) != NULL) {
+		line[strcspn(line, "\n")] = '\0';
+		pid = strtol(line, &end, 10);
+		s = end;
+		st = *s == ' ' ? strtol(s + 1, &end, 10) : -1;
+		if (pid == n->pid && end != s + 1 && *end == ' ' &&
+		    st >= 0 && st <= 255 && end[1] != '\0' &&
+		    printable(end + 1)) {
+			snprintf(err, len, "%s", end + 1);
+			*status = (int)st;
+			r = 0;
+		}
+	}
+	fclose(f);
+	if (r == -1)
+		log_warnx("%s: not a status of pid %d: ignored", path,
+		    (int)n->pid);
+	unlink(path);
+	free(path);
+	return r;
+}
+
 /* The node of a job that ctxd ended itself, as a cancel says or "lost". */
 static void
 job_lost_end(struct node *n)
@@ -152,10 +209,19 @@ server_job_lost(struct node *n)
 	struct nodejob	*j = n->job;
 	int		 sig = j->cerr != NULL ? j->csig : n->sig;
 	nsec_t		 grace = j->cerr != NULL ? j->cgrace : n->grace;
+	char		 err[64];
+	int		 status;
 
 	nodejob_unwatch(j);
 	if (n->state != NODE_RUNNING || j->orphan != NULL)
 		return;
+	if (job_exit_file(n, err, sizeof err, &status) == 0) {
+		/* Its ctxrun saw the job end whole: nothing is left of it. */
+		log_info("context %llu: its job ended while no daemon was up "
+		    "(%s)", (unsigned long long)n->id, err);
+		tree_end(n, err, status);
+		return;
+	}
 	log_warnx("context %llu: its ctxrun (pid %d) is gone: ending its job",
 	    (unsigned long long)n->id, (int)n->pid);
 	if (j->cgroup != NULL) {

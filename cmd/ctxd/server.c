@@ -21,6 +21,7 @@
 #include "proto.h"
 
 #define ACCEPT_PAUSE_MS	100	/* after EMFILE */
+#define REQ_MARGIN	(250 * NSEC_PER_MSEC)	/* server_too_late() */
 static struct event_base	*srv_base;
 static struct evconnlistener	*srv_listener;
 static struct event		*srv_resume;	/* accept again after EMFILE */
@@ -83,6 +84,39 @@ static const struct handler {
 	{ MSG_REJOIN,	handle_rejoin },
 };
 
+/*
+ * Has the client of a request given up on it, or will it before our answer
+ * reaches it? It stops waiting at the request's until (proto.h), and an
+ * answer takes time to go out and be read: ctxd carries out no request it
+ * comes to later than a margin before until, REQ_MARGIN or a quarter of the
+ * client's whole wait if that is shorter (a ctxrun whose deadline is near
+ * waits only that long). Such a request is dropped unanswered: its client
+ * says it failed, and nothing was done. A request without until, or whose
+ * times make no sense on our clock (another time namespace), is carried out.
+ */
+static int
+server_too_late(const struct peer *p, const struct msg *m)
+{
+	nsec_t	until, sent, now, margin;
+
+	if ((until = msg_num(m, "until", NSEC_NONE)) == NSEC_NONE)
+		return 0;
+	now = clock_mono();
+	sent = msg_num(m, "sent", -1);
+	if (sent < 0 || sent > now || until < sent)
+		return 0;
+	margin = (until - sent) / 4;
+	if (margin > REQ_MARGIN)
+		margin = REQ_MARGIN;
+	if (now <= until - margin)
+		return 0;
+	log_info("client pid %d: request %u came %lld ms too late for its "
+	    "client to read the answer: not carried out", (int)p->pid,
+	    (unsigned)m->type,
+	    (long long)((now - (until - margin)) / NSEC_PER_MSEC));
+	return 1;
+}
+
 /* Hands a request to its handler; -1 for a type there is none for. */
 static int
 server_dispatch(struct peer *p, const struct msg *m)
@@ -91,7 +125,8 @@ server_dispatch(struct peer *p, const struct msg *m)
 
 	for (i = 0; i < sizeof handlers / sizeof handlers[0]; i++) {
 		if (handlers[i].type == m->type) {
-			handlers[i].fn(p, m);
+			if (!server_too_late(p, m))
+				handlers[i].fn(p, m);
 			return 0;
 		}
 	}
@@ -283,7 +318,7 @@ server_listen(struct event_base *base, const struct config *conf,
 	srv_resume = evtimer_new(base, server_on_resume, NULL);
 	srv_idle = evtimer_new(base, server_on_idle, NULL);
 	server_req_init(conf);
-	server_job_init(base);
+	server_job_init(base, srv_path);
 	tree_init(base, &server_hooks, conf->history);
 	if (state_open(base, path, cause) == -1)
 		return -1;

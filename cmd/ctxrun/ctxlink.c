@@ -10,10 +10,14 @@
  * job takes its node back: ctxctl sees it again, and can cancel it. (A
  * signal from the daemon, rather than watching the socket's directory:
  * inotify instances are few, and a timer would wake every waiting job.)
+ * A job that ends while the link is down leaves its status in a file for
+ * the next ctxd, which finds the job still running in the saved tree.
  */
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
 #include <event2/event.h>
+#include <fcntl.h>
+#include <libgen.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,6 +43,8 @@ struct ctxlink {
 	char			 id[ID_LEN];	/* the job's node */
 	int			 rejoining;	/* MSG_REJOIN sent, no reply */
 	int			 pending;	/* MSG_NEW sent, no reply */
+	int			 refused;	/* ... and ctxd said no, or to
+						   MSG_REJOIN */
 	char			*error;		/* why ctxd refused the job */
 	ctxlink_cb		*cb;
 	void			*arg;
@@ -143,6 +149,12 @@ link_register(const char *path, const struct ctxlink_req *req, nsec_t until,
 	*refused = 0;
 	mo = msgout_new(MSG_NEW);
 	link_fill(mo, req);
+	/*
+	 * Too late for us, ctxd makes no job we would not know of; a job
+	 * that runs already waits for no answer, and is always taken.
+	 */
+	if (!req->started)
+		msgout_until(mo, until);
 	if (link_too_large(mo, req, path, cause)) {
 		*refused = 1;
 		msgout_free(mo);
@@ -245,6 +257,7 @@ link_answer(struct ctxlink *l, const struct msg *m)
 		l->cb(CTXLINK_JOINED, 0, 0, l->arg);
 		return;
 	}
+	l->refused = 1;
 	ended = (int)msg_num(m, "ended", 0);
 	free(l->error);
 	l->error = xstrdup(m->type == MSG_FAIL && msg_get(m, "error") != NULL ?
@@ -284,6 +297,7 @@ link_read(struct bufferevent *bev, void *arg)
 		if (l->rejoining) {
 			/* The first reply says if ctxd took the node back. */
 			l->rejoining = 0;
+			l->refused = m.type != MSG_NODE;
 			l->cb(m.type == MSG_NODE ? CTXLINK_BACK : CTXLINK_GONE,
 			    0, 0, l->arg);
 			if (m.type != MSG_NODE) {
@@ -417,11 +431,46 @@ exit_msg(const char *err, int status)
 	return mo;
 }
 
+/*
+ * The job has ended and no ctxd could be told: the one that comes next
+ * loads the saved tree with the job still running in it, and would record
+ * it lost. Its status waits for that ctxd in SOCKET.exit.ID, "PID STATUS
+ * ERR", written whole under another name and renamed into place, in the
+ * socket's directory if it is still ours: ctxd reads it once this ctxrun
+ * has exited.
+ */
+static void
+link_leave_exit(const struct ctxlink *l, const char *err, int status)
+{
+	char	*dir, *path, *tmp, *cause;
+	int	 fd, r;
+
+	dir = xstrdup(l->path);
+	r = sockdir_check(dirname(dir), 0, &cause);
+	free(dir);
+	if (r == -1) {
+		free(cause);
+		return;
+	}
+	xasprintf(&path, "%s.exit.%s", l->path, l->id);
+	xasprintf(&tmp, "%s.tmp", path);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
+	    0600);
+	if (fd != -1) {
+		r = dprintf(fd, "%d %d %s\n", (int)getpid(), status, err);
+		if (close(fd) == -1 || r < 0 || rename(tmp, path) == -1)
+			unlink(tmp);
+	}
+	free(tmp);
+	free(path);
+}
+
 /* Says how the job ended, and closes the link. */
 void
 ctxlink_close(struct ctxlink *l, const char *err, int status)
 {
 	struct evbuffer	*out;
+	int		 told = 0;
 
 	if (l == NULL)
 		return;
@@ -438,15 +487,18 @@ ctxlink_close(struct ctxlink *l, const char *err, int status)
 			;
 		/* Rejoining too: ctxd may have taken the node back already. */
 		if (err != NULL)
-			(void)msgout_write(exit_msg(err, status), l->fd);
+			told = msgout_write(exit_msg(err, status), l->fd) == 0;
 		bufferevent_free(l->bev);	/* closes fd */
 	} else if (l->fd != -1) {
 		/* Not watched yet: ctxrun ends before its job started. */
 		if (err != NULL)
-			(void)msgout_write(exit_msg(err, status), l->fd);
+			told = msgout_write(exit_msg(err, status), l->fd) == 0;
 		close(l->fd);
 	}
 	free(l->error);
+	/* A ctxd that went away, or is away: the next one reads it. */
+	if (err != NULL && !told && !l->refused)
+		link_leave_exit(l, err, status);
 	free(l->path);
 	free(l);
 }
