@@ -3,8 +3,23 @@
  * is in, so that nested jobs nest. The v2 mount is looked up in
  * /proc/self/mountinfo: it may be /sys/fs/cgroup, /sys/fs/cgroup/unified on a
  * hybrid system, or nowhere at all, in which case jobs go without.
+ *
+ * A job's cgroup is named ctx-PID.ID.RANDOM: the pid and the context id
+ * are for people, and 32 random bits make the name unique where they are
+ * not (two containers' ctxruns, each PID 1 of its namespace with context 1,
+ * under one cgroup parent). mkdir(2) is the judge: on EEXIST another name
+ * is drawn. Random bits rather than a counter because a name, once
+ * removed, must in practice never come back (see cgroup_sweep).
+ *
+ * Whoever made a cgroup holds an flock(2) on its directory for as long as
+ * it uses it; the kernel drops the lock when that process dies, however it
+ * dies. A ctx-* cgroup whose lock is free and which is empty was left by a
+ * ctxrun killed with SIGKILL, and the next ctxrun or ctxd that makes or
+ * looks in the same parent removes it.
  */
+#include <sys/file.h>
 #include <sys/inotify.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 
@@ -19,8 +34,11 @@
 
 #include "ctx.h"
 
+#define CGROUP_TRIES	4	/* names drawn before giving up */
+
 struct cgroup {
 	char	*path;		/* the job's cgroup directory */
+	int	 lock_fd;	/* that directory, flocked while we use it */
 	int	 procs_fd;	/* its cgroup.procs, written by the child */
 	int	 events_fd;	/* its cgroup.events, read for "populated" */
 	int	 notify_fd;	/* inotify on cgroup.events */
@@ -101,9 +119,9 @@ cgroup_self(void)
 	return path;
 }
 
-/* The directory a new cgroup called name would have, or NULL. */
+/* The directory of this process's own cgroup, or NULL. */
 static char *
-cgroup_path(const char *name)
+cgroup_here(void)
 {
 	char	*point = NULL, *root = NULL, *self, *rel, *path = NULL;
 	size_t	 len;
@@ -117,8 +135,10 @@ cgroup_path(const char *name)
 		if (strcmp(root, "/") != 0 && strncmp(self, root, len) == 0 &&
 		    (self[len] == '/' || self[len] == '\0'))
 			rel = self + len;
-		xasprintf(&path, "%s%s%s%s", point, rel,
-		    rel[strlen(rel) - 1] == '/' ? "" : "/", name);
+		len = strlen(rel);
+		while (len > 0 && rel[len - 1] == '/')
+			len--;
+		xasprintf(&path, "%s%.*s", point, (int)len, rel);
 		free(self);
 	}
 	free(point);
@@ -126,16 +146,95 @@ cgroup_path(const char *name)
 	return path;
 }
 
+/* Opens a file of the cgroup: of our directory while we hold it. */
 static int
 cgroup_open(const struct cgroup *cg, const char *file, int flags)
 {
 	char	*path;
 	int	 fd;
 
+	if (cg->lock_fd != -1)
+		return openat(cg->lock_fd, file, flags | O_CLOEXEC);
 	xasprintf(&path, "%s/%s", cg->path, file);
 	fd = open(path, flags | O_CLOEXEC);
 	free(path);
 	return fd;
+}
+
+/* Opens the directory at path and takes its lock, if it is free. */
+static int
+cgroup_lock(const char *path)
+{
+	int	fd;
+
+	if ((fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC)) == -1)
+		return -1;
+	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static void	cgroup_sweep(const char *, const char *);
+
+/*
+ * Removes the cgroup at path if nobody holds it and nothing is in it,
+ * with what is left below it by nested jobs. rmdir(2) of a cgroup that
+ * has a process or a child fails with EBUSY, so a job still running is
+ * never touched, and the lock keeps off one that a live ctxrun made and
+ * has not moved its command into yet. The lock is on the directory we
+ * opened: if that is not the one at path any more (removed and made
+ * anew in between), it is left alone.
+ */
+static void
+cgroup_sweep_one(const char *path)
+{
+	struct stat	a, b;
+	int		fd;
+
+	if ((fd = cgroup_lock(path)) == -1)
+		return;
+	if (fstat(fd, &a) == 0 && stat(path, &b) == 0 &&
+	    a.st_dev == b.st_dev && a.st_ino == b.st_ino &&
+	    rmdir(path) == -1 && errno == EBUSY) {
+		cgroup_sweep(path, NULL);
+		(void)rmdir(path);
+	}
+	close(fd);
+}
+
+/* Removes the abandoned ctx-* cgroups in dir, except keep. */
+static void
+cgroup_sweep(const char *dir, const char *keep)
+{
+	struct dirent	*de;
+	DIR		*d;
+	char		*sub;
+
+	if ((d = opendir(dir)) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_type != DT_DIR || strncmp(de->d_name, "ctx-", 4) != 0 ||
+		    (keep != NULL && strcmp(de->d_name, keep) == 0))
+			continue;
+		xasprintf(&sub, "%s/%s", dir, de->d_name);
+		cgroup_sweep_one(sub);
+		free(sub);
+	}
+	closedir(d);
+}
+
+/* Removes the abandoned job cgroups below this process's own cgroup. */
+void
+cgroup_sweep_here(void)
+{
+	char	*dir;
+
+	if ((dir = cgroup_here()) != NULL)
+		cgroup_sweep(dir, NULL);
+	free(dir);
 }
 
 /*
@@ -158,37 +257,98 @@ cgroup_watch(struct cgroup *cg)
 	return wd == -1 ? -1 : 0;
 }
 
-/*
- * Makes the cgroup for a job. Returns NULL, errno set, where cgroup v2 is
- * not mounted, not writable, or too old to have cgroup.kill.
- */
-struct cgroup *
-cgroup_create(const char *name)
+/* 32 random bits for a name, from getrandom(2) or, failing that, the clock. */
+static unsigned int
+cgroup_random(void)
 {
-	struct cgroup	*cg;
-	int		 fd;
+	unsigned int	r;
 
-	cg = xcalloc(1, sizeof *cg);
-	cg->procs_fd = cg->events_fd = cg->notify_fd = -1;
-	if ((cg->path = cgroup_path(name)) == NULL) {
-		free(cg);
-		errno = ENOENT;
-		return NULL;
-	}
-	if (mkdir(cg->path, 0755) == -1) {
+	if (getrandom(&r, sizeof r, GRND_NONBLOCK) != sizeof r)
+		r = (unsigned int)getpid() ^ (unsigned int)clock_mono();
+	return r;
+}
+
+/*
+ * Makes the directory for cg in dir under a fresh name, locks it and opens
+ * its files. A sweeper may have taken the lock between our mkdir and our
+ * flock, and removed the directory: the lock is then refused, or the files
+ * are gone, and another name is drawn. Returns -1 with errno set.
+ */
+static int
+cgroup_make(struct cgroup *cg, const char *dir, const char *name)
+{
+	int	try, fd = -1, saved;
+
+	for (try = 0; try < CGROUP_TRIES; try++) {
 		free(cg->path);
-		free(cg);
-		return NULL;
-	}
-	if ((fd = cgroup_open(cg, "cgroup.kill", O_WRONLY)) == -1 ||
-	    (cg->procs_fd = cgroup_open(cg, "cgroup.procs", O_WRONLY)) == -1 ||
-	    (cg->events_fd = cgroup_open(cg, "cgroup.events", O_RDONLY)) == -1) {
+		xasprintf(&cg->path, "%s/%s.%08x", dir, name, cgroup_random());
+		if (mkdir(cg->path, 0755) == -1) {
+			if (errno == EEXIST)
+				continue;
+			return -1;
+		}
+		if ((cg->lock_fd = cgroup_lock(cg->path)) == -1) {
+			if (errno == EWOULDBLOCK || errno == ENOENT)
+				continue;	/* a sweeper's now */
+			saved = errno;
+			(void)rmdir(cg->path);
+			errno = saved;
+			return -1;
+		}
+		if ((fd = cgroup_open(cg, "cgroup.kill", O_WRONLY)) != -1 &&
+		    (cg->procs_fd = cgroup_open(cg, "cgroup.procs",
+		    O_WRONLY)) != -1 &&
+		    (cg->events_fd = cgroup_open(cg, "cgroup.events",
+		    O_RDONLY)) != -1) {
+			close(fd);
+			return 0;
+		}
+		saved = errno;
 		if (fd != -1)
 			close(fd);
-		cgroup_destroy(cg);
+		if (cg->procs_fd != -1)
+			close(cg->procs_fd);
+		cg->procs_fd = -1;
+		close(cg->lock_fd);
+		cg->lock_fd = -1;
+		if (saved != ENOENT) {
+			/* No cgroup.kill (before Linux 5.14), or not ours. */
+			(void)rmdir(cg->path);
+			errno = saved;
+			return -1;
+		}
+	}
+	errno = EEXIST;
+	return -1;
+}
+
+/*
+ * Makes the cgroup for a job, named name and a random suffix, below this
+ * process's cgroup, and removes the abandoned ones it finds there. Returns
+ * NULL with *cause set where cgroup v2 is not mounted, not writable, or
+ * too old to have cgroup.kill.
+ */
+struct cgroup *
+cgroup_create(const char *name, char **cause)
+{
+	struct cgroup	*cg;
+	char		*dir;
+
+	if ((dir = cgroup_here()) == NULL) {
+		*cause = xstrdup("no cgroup v2 hierarchy is mounted");
 		return NULL;
 	}
-	close(fd);
+	cg = xcalloc(1, sizeof *cg);
+	cg->lock_fd = cg->procs_fd = cg->events_fd = cg->notify_fd = -1;
+	if (cgroup_make(cg, dir, name) == -1) {
+		xasprintf(cause, "%s: %s", cg->path, strerror(errno));
+		free(cg->path);
+		free(cg);
+		free(dir);
+		return NULL;
+	}
+	cgroup_sweep(dir, strrchr(cg->path, '/') + 1);
+	free(dir);
 	return cg;
 }
 
@@ -219,7 +379,7 @@ cgroup_attach(const char *path)
 		return NULL;
 	}
 	cg = xcalloc(1, sizeof *cg);
-	cg->procs_fd = cg->events_fd = cg->notify_fd = -1;
+	cg->lock_fd = cg->procs_fd = cg->events_fd = cg->notify_fd = -1;
 	cg->path = xstrdup(path);
 	if (cgroup_watch(cg) == -1) {
 		cgroup_destroy(cg);
@@ -304,6 +464,8 @@ cgroup_destroy(struct cgroup *cg)
 	if (cg->notify_fd != -1)
 		close(cg->notify_fd);
 	cgroup_remove(cg->path);
+	if (cg->lock_fd != -1)
+		close(cg->lock_fd);	/* only once it is gone */
 	free(cg->path);
 	free(cg);
 }

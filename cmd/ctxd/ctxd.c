@@ -153,6 +153,8 @@ main(int argc, char **argv)
 			log_warnx("readiness pipe: %s", strerror(errno));
 		close(ready);
 	}
+	/* Job cgroups left by ctxruns killed with SIGKILL, where jobs start. */
+	cgroup_sweep_here();
 
 	event_base_dispatch(base);
 	server_close();

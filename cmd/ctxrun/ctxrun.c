@@ -817,7 +817,7 @@ main(int argc, char **argv)
 		err(CTX_EXIT_FAILURE, "cannot catch signals");
 
 	cg = getenv(ENV_CGROUP);
-	/* Ids are unique per daemon only; with the pid, per machine. */
+	/* For people: cgroup_create adds what makes it unique. */
 	snprintf(cgname, sizeof cgname, "ctx-%d.%s", (int)getpid(), r.id);
 	jp.argv = r.argv;
 	jp.cgroup_name = cg != NULL && strcmp(cg, "0") == 0 ? NULL : cgname;
@@ -827,8 +827,12 @@ main(int argc, char **argv)
 	jp.arg = &r;
 	if ((r.job = job_spawn(r.base, &jp, &cause)) == NULL)
 		errx(CTX_EXIT_FAILURE, "%s: %s", cause, strerror(errno));
-	say(&r, "job %s: containment %s", r.id,
-	    job_has_cgroup(r.job) ? "cgroup" : "subreaper");
+	if (job_has_cgroup(r.job))
+		say(&r, "job %s: containment cgroup", r.id);
+	else
+		say(&r, "job %s: containment subreaper (no cgroup: %s)", r.id,
+		    jp.cgroup_name == NULL ? ENV_CGROUP "=0" :
+		    job_cgroup_cause(r.job));
 	if (r.link != NULL && ctxlink_watch(r.link, r.base, on_link, &r) == -1)
 		errx(CTX_EXIT_FAILURE, "cannot watch the link to ctxd");
 	ctxlink_started(r.link, job_cgroup(r.job));

@@ -94,6 +94,7 @@ enum job_cause	 job_cause(const struct job *);
 int		 job_status(const struct job *);
 void		 job_forward(const struct job *, int);
 int		 job_has_cgroup(const struct job *);
+const char	*job_cgroup_cause(const struct job *);
 const char	*job_cgroup(const struct job *);
 int		 job_signal(const struct job *);
 nsec_t		 job_grace(const struct job *);

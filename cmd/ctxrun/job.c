@@ -42,6 +42,7 @@ struct job {
 	nsec_t			 kill_at;	/* monotonic; NSEC_NONE: not
 						   armed, or KILL sent */
 	struct cgroup		*cg;
+	char			*cg_cause;	/* why there is none, or NULL */
 
 	struct event		*ev_child;	/* SIGCHLD */
 	struct event		*ev_grace;	/* grace period over */
@@ -142,6 +143,8 @@ spawn_wait_exec(struct job *job, int errfd)
 		if (n != sizeof se)
 			break;
 		if (se.stage == STAGE_CGROUP) {
+			xasprintf(&job->cg_cause, "cannot enter %s: %s",
+			    cgroup_dir(job->cg), strerror(se.error));
 			cgroup_destroy(job->cg);
 			job->cg = NULL;
 		} else
@@ -185,7 +188,7 @@ job_spawn(struct event_base *base, const struct job_params *jp,
 	job->cb = jp->cb;
 	job->arg = jp->arg;
 	if (jp->cgroup_name != NULL)
-		job->cg = cgroup_create(jp->cgroup_name);
+		job->cg = cgroup_create(jp->cgroup_name, &job->cg_cause);
 
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1) == -1) {
 		*cause = "cannot become a child subreaper";
@@ -488,6 +491,13 @@ job_has_cgroup(const struct job *job)
 	return job->cg != NULL;
 }
 
+/* Why the job has no cgroup, if it was to have one; else NULL. */
+const char *
+job_cgroup_cause(const struct job *job)
+{
+	return job->cg_cause;
+}
+
 /* The job's cgroup directory, or NULL. */
 const char *
 job_cgroup(const struct job *job)
@@ -519,5 +529,6 @@ job_free(struct job *job)
 	if (job->ev_sweep != NULL)
 		event_free(job->ev_sweep);
 	cgroup_destroy(job->cg);
+	free(job->cg_cause);
 	free(job);
 }

@@ -371,7 +371,7 @@ case_outsider() {
 	local id=${lines[0]} cg=${lines[1]} m
 	if cgroup2_writable; then
 		assert_stderr_contains "ctxrun: job $id: containment cgroup"
-		[[ $cg == */ctx-*"${id#x}" ]] || fail "job cgroup '$cg' is not ctx-<id>"
+		[[ $cg == */ctx-*"${id#x}".* ]] || fail "job cgroup '$cg' is not ctx-<pid>.<id>.<random>"
 		m=$(cgroup2_mount)
 		[ ! -e "$m$cg" ] || fail "job cgroup $m$cg still exists"
 	else

@@ -200,7 +200,7 @@ _cgroups_cleanup() {
 	return $rc
 }
 
-# The job cgroups (ctx-PID.ID) of leaked ctxruns, killed without a chance to
+# The job cgroups (ctx-PID.ID.RANDOM) of leaked ctxruns, killed without a chance to
 # remove them: removed here, deepest first, so that a failed test does not
 # leave directories behind either.
 _leaked_cgroups_cleanup() {

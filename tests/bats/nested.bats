@@ -122,7 +122,7 @@ S
 	assert_success
 	local outer=${lines[0]} inner=${lines[1]} cg=${lines[2]}
 	if cgroup2_writable; then
-		[[ $cg == */ctx-*"${outer#x}"/ctx-*"${inner#x}" ]] || fail "inner cgroup $cg is not under the outer one"
+		[[ $cg == */ctx-*"${outer#x}".*/ctx-*"${inner#x}".* ]] || fail "inner cgroup $cg is not under the outer one"
 	else
 		[[ $cg != *ctx-* ]] || fail "cgroup $cg"
 	fi

@@ -445,15 +445,17 @@ floor_run(const struct bench_tool *t, const char *procs_file,
     struct result *res)
 {
 	struct cgroup	*cg;
-	char		 name[64], id[128];
+	char		 name[64], id[128], *cause;
 	nsec_t		 t0, ready;
 	pid_t		 pid;
 	long		 now, later;
 	int		 p[2];
 
 	snprintf(name, sizeof name, "ctxbench-floor.%d", (int)getpid());
-	if ((cg = cgroup_create(name)) == NULL)
+	if ((cg = cgroup_create(name, &cause)) == NULL) {
+		free(cause);
 		return -1;
+	}
 	if (pipe2(p, O_CLOEXEC) == -1)
 		err(1, "pipe");
 	t0 = clock_mono();
