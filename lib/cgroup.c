@@ -177,7 +177,7 @@ cgroup_lock(const char *path)
 	return fd;
 }
 
-static void	cgroup_sweep(const char *, const char *);
+static void	cgroup_sweep(const char *);
 
 /*
  * Removes the cgroup at path if nobody holds it and nothing is in it,
@@ -199,15 +199,15 @@ cgroup_sweep_one(const char *path)
 	if (fstat(fd, &a) == 0 && stat(path, &b) == 0 &&
 	    a.st_dev == b.st_dev && a.st_ino == b.st_ino &&
 	    rmdir(path) == -1 && errno == EBUSY) {
-		cgroup_sweep(path, NULL);
+		cgroup_sweep(path);
 		(void)rmdir(path);
 	}
 	close(fd);
 }
 
-/* Removes the abandoned ctx-* cgroups in dir, except keep. */
+/* Removes the abandoned ctx-* cgroups in dir. */
 static void
-cgroup_sweep(const char *dir, const char *keep)
+cgroup_sweep(const char *dir)
 {
 	struct dirent	*de;
 	DIR		*d;
@@ -216,8 +216,7 @@ cgroup_sweep(const char *dir, const char *keep)
 	if ((d = opendir(dir)) == NULL)
 		return;
 	while ((de = readdir(d)) != NULL) {
-		if (de->d_type != DT_DIR || strncmp(de->d_name, "ctx-", 4) != 0 ||
-		    (keep != NULL && strcmp(de->d_name, keep) == 0))
+		if (de->d_type != DT_DIR || strncmp(de->d_name, "ctx-", 4) != 0)
 			continue;
 		xasprintf(&sub, "%s/%s", dir, de->d_name);
 		cgroup_sweep_one(sub);
@@ -226,14 +225,20 @@ cgroup_sweep(const char *dir, const char *keep)
 	closedir(d);
 }
 
-/* Removes the abandoned job cgroups below this process's own cgroup. */
+/*
+ * Removes the abandoned job cgroups below this process's own cgroup. It
+ * opens and locks each ctx-* cgroup there: with a thousand jobs at once,
+ * that is too dear for every job's start, so ctxd does it when it starts,
+ * and a ctxrun with no daemon when its job is over (a daemon ends the jobs
+ * of the ctxruns it loses, cgroups and all).
+ */
 void
 cgroup_sweep_here(void)
 {
 	char	*dir;
 
 	if ((dir = cgroup_here()) != NULL)
-		cgroup_sweep(dir, NULL);
+		cgroup_sweep(dir);
 	free(dir);
 }
 
@@ -324,7 +329,7 @@ cgroup_make(struct cgroup *cg, const char *dir, const char *name)
 
 /*
  * Makes the cgroup for a job, named name and a random suffix, below this
- * process's cgroup, and removes the abandoned ones it finds there. Returns
+ * process's cgroup. Returns
  * NULL with *cause set where cgroup v2 is not mounted, not writable, or
  * too old to have cgroup.kill.
  */
@@ -347,7 +352,6 @@ cgroup_create(const char *name, char **cause)
 		free(dir);
 		return NULL;
 	}
-	cgroup_sweep(dir, strrchr(cg->path, '/') + 1);
 	free(dir);
 	return cg;
 }

@@ -167,6 +167,12 @@ cmd_wait_exec(struct ctl *c, int argc, char **argv)
 			warnx("timed out waiting");
 			return CTX_EXIT_DEADLINE;
 		}
+		/*
+		 * Only a wait under way rides out a restart: a daemon that
+		 * hangs up on the lookup refused us (another uid), or broke.
+		 */
+		if (!looked)
+			errx(CTX_EXIT_FAILURE, "%s", cause);
 		wait_reconnect(c, end, cause);
 		/* Looked up on a daemon that is gone: */
 		restarted = looked;

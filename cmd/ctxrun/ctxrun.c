@@ -860,6 +860,9 @@ main(int argc, char **argv)
 
 	deadline_free(dl);
 	job_free(r.job);
+	/* Cgroups of ctxruns killed with no daemon to end their jobs. */
+	if (r.link == NULL && jp.cgroup_name != NULL)
+		cgroup_sweep_here();
 	sigfd_close(sf);
 	event_base_free(r.base);
 	values_free(&vs);
