@@ -95,6 +95,12 @@ link_reply(const struct msg *m, struct ctxlink_rep *rep)
  * the monotonic clock. Returns the link, or NULL: with *refused set if ctxd
  * said no (*cause says why, and *ended the exit status if the parent has
  * ended), else there is no daemon, or none that answered in time.
+ *
+ * As PID 1 of a PID namespace, ctxrun starts no ctxd: one started there
+ * would be its child, dies with the namespace when ctxrun exits, and,
+ * without a cgroup or a /proc of the namespace's own, could not be told
+ * apart from the job (job.c). A daemon that listens already, which can
+ * only be one outside the namespace, is joined.
  */
 struct ctxlink *
 ctxlink_open(const char *path, const struct ctxlink_req *req,
@@ -109,7 +115,7 @@ ctxlink_open(const char *path, const struct ctxlink_req *req,
 
 	*refused = *ended = 0;
 	/* The fd comes bound by until: the answer too. */
-	if ((fd = client_connect(path, 1, until, cause)) == -1)
+	if ((fd = client_connect(path, getpid() != 1, until, cause)) == -1)
 		return NULL;
 	mo = msgout_new(MSG_NEW);
 	link_fill(mo, req);

@@ -678,6 +678,12 @@ main(int argc, char **argv)
 	if (r.link == NULL)
 		id_new_local(r.id, sizeof r.id);
 	export_context(&r, deadline, r.parent_deadline <= own);
+	/*
+	 * As PID 1 without a daemon (ctxlink.c), nothing in the job starts
+	 * one either: it would be adopted by us, and be taken for the job's.
+	 */
+	if (r.link == NULL && getpid() == 1)
+		setenv_or_unset(ENV_SOCKET, "none");
 	if (values_export(&vs) == -1)
 		err(CTX_EXIT_FAILURE, "setenv");
 
