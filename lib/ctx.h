@@ -211,6 +211,7 @@ struct proclist {
 
 void		 proclist_add(struct proclist *, const struct proc *);
 void		 proclist_free(struct proclist *);
+int		 proctree_own(void);
 int		 proctree_scan(pid_t, struct proclist *);
 int		 proc_signal(const struct proc *, int, int);
 int		 proc_start(pid_t, unsigned long long *);

@@ -7,6 +7,11 @@
  * forks only move a process within the tree. A scan can still miss a process
  * forked after it read its parent; callers scan again until a pass finds
  * nothing new, and a cgroup, where there is one, closes that gap for SIGKILL.
+ *
+ * /proc shows the pids of the PID namespace it was mounted for. In a new
+ * PID namespace without a /proc of its own (unshare --pid without
+ * --mount-proc) it is an ancestor's: no pid in it is ours to use, so no
+ * scan is made there.
  */
 #include <sys/syscall.h>
 
@@ -104,8 +109,26 @@ proc_first_child(const struct proclist *all, pid_t ppid)
 }
 
 /*
+ * Is /proc this process's own, mounted for its PID namespace? Then
+ * /proc/self names it by the pid getpid() returns.
+ */
+int
+proctree_own(void)
+{
+	char	link[32], self[32];
+	ssize_t	n;
+
+	if ((n = readlink("/proc/self", link, sizeof link - 1)) <= 0)
+		return 0;
+	link[n] = '\0';
+	snprintf(self, sizeof self, "%d", (int)getpid());
+	return strcmp(link, self) == 0;
+}
+
+/*
  * Puts every live process descending from root (root not included) into out,
- * parents before children. Returns -1 if /proc cannot be read.
+ * parents before children. Returns -1 if /proc cannot be read, or is not
+ * this PID namespace's.
  */
 int
 proctree_scan(pid_t root, struct proclist *out)
@@ -118,6 +141,10 @@ proctree_scan(pid_t root, struct proclist *out)
 	pid_t		 parent;
 
 	out->n = 0;
+	if (!proctree_own()) {
+		errno = ESRCH;
+		return -1;
+	}
 	if ((d = opendir("/proc")) == NULL)
 		return -1;
 	while ((de = readdir(d)) != NULL) {

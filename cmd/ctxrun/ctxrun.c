@@ -301,11 +301,24 @@ export_context(struct ctxrun *r, nsec_t deadline, int inherited)
 	setenv_or_unset(ENV_GRACE, grace);
 }
 
+/*
+ * "3 processes"; -1 is a number job.c could not tell, as PID 1 of a PID
+ * namespace whose /proc is the host's.
+ */
+static const char *
+processes(int n, char *buf, size_t len)
+{
+	if (n == -1)
+		return "every process of the PID namespace";
+	snprintf(buf, len, "%d process%s", n, n == 1 ? "" : "es");
+	return buf;
+}
+
 static void
 on_job(struct job *job, enum job_event ev, int arg, void *cbarg)
 {
 	struct ctxrun	*r = cbarg;
-	char		 grace[32];
+	char		 grace[32], how_many[32];
 
 	switch (ev) {
 	case JOB_EV_EXEC_FAILED:
@@ -320,13 +333,13 @@ on_job(struct job *job, enum job_event ev, int arg, void *cbarg)
 			    "processes it left", WEXITSTATUS(arg));
 		break;
 	case JOB_EV_SIGNALED:
-		say(r, "sending %s to %d process%s",
-		    signal_name(job_signal(job)), arg, arg == 1 ? "" : "es");
+		say(r, "sending %s to %s", signal_name(job_signal(job)),
+		    processes(arg, how_many, sizeof how_many));
 		break;
 	case JOB_EV_KILLING:
 		duration_format(job_grace(job), grace, sizeof grace);
-		say(r, "did not stop after %s, sending KILL to %d process%s",
-		    grace, arg, arg == 1 ? "" : "es");
+		say(r, "did not stop after %s, sending KILL to %s", grace,
+		    processes(arg, how_many, sizeof how_many));
 		break;
 	case JOB_EV_DONE:
 		event_base_loopbreak(r->base);
@@ -806,6 +819,12 @@ main(int argc, char **argv)
 	if (*r.id == '\0')
 		id_new_local(r.id, sizeof r.id);
 	export_context(&r, deadline, r.parent_deadline <= own);
+	/*
+	 * As PID 1 without a daemon (ctxlink.c), nothing in the job starts
+	 * one either: it would be adopted by us, and be taken for the job's.
+	 */
+	if (r.link == NULL && getpid() == 1)
+		setenv_or_unset(ENV_SOCKET, CLIENT_NO_SOCKET);
 	if (values_export(&vs) == -1)
 		err(CTX_EXIT_FAILURE, "setenv");
 

@@ -68,9 +68,10 @@ enum job_cause {
 
 enum job_event {
 	JOB_EV_EXEC_FAILED,	/* arg: errno of the failed execvp */
-	JOB_EV_SIGNALED,	/* first signal sent; arg: how many processes */
+	JOB_EV_SIGNALED,	/* first signal sent; arg: how many processes,
+				   -1 if not known (PID 1, see job.c) */
 	JOB_EV_LEFTOVERS,	/* command exited, others remain */
-	JOB_EV_KILLING,		/* grace over; arg: how many processes */
+	JOB_EV_KILLING,		/* grace over; arg: as for SIGNALED */
 	JOB_EV_DONE,		/* the job is empty */
 };
 

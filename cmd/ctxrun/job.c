@@ -12,6 +12,14 @@
  * Where cgroup v2 is writable the command also starts in a cgroup of its
  * own: cgroup.kill ends it without a race against fork(), and cgroup.events
  * confirms it is empty.
+ *
+ * As PID 1 of a PID namespace (a container's entrypoint) the caller is the
+ * parent of every orphan of the namespace, not only of the job's, and its
+ * /proc may be the host's (see proctree.c). With a cgroup, the job is the
+ * cgroup, and it is empty when cgroup.events says so: the rest of the
+ * namespace is not waited for, and dies with it when ctxrun exits. Without
+ * one, the job is the whole namespace: kill(-1) reaches every process of it
+ * and nothing outside, and ECHILD says its last process is gone.
  */
 #include <sys/prctl.h>
 #include <sys/wait.h>
@@ -35,6 +43,7 @@ struct job {
 	int			 status;	/* its wait status, once reaped */
 	int			 reaped;
 	int			 childless;	/* waitpid() said ECHILD */
+	int			 init;		/* PID 1 of a PID namespace */
 	int			 done;
 	enum job_cause		 cause;
 	int			 sig;		/* the first signal in use */
@@ -187,6 +196,7 @@ job_spawn(struct event_base *base, const struct job_params *jp,
 	job->grace = jp->grace;
 	job->cb = jp->cb;
 	job->arg = jp->arg;
+	job->init = parent == 1;
 	if (jp->cgroup_name != NULL)
 		job->cg = cgroup_create(jp->cgroup_name, &job->cg_cause);
 
@@ -245,9 +255,32 @@ job_signal_cgroup(struct job *job, int sig, int cont)
 }
 
 /*
- * Sends sig to every process of the job; returns how many it reached. The
- * job's cgroup lists them, if it has one and scan_proc is not set; else
- * they are found by scanning /proc.
+ * As PID 1: sends sig to every process of the namespace but ourselves, the
+ * command included, with kill(-1), which reaches forks in flight too and
+ * cannot reach outside the namespace. Returns how many there were where
+ * /proc is the namespace's own to count them, else -1 (some, or none).
+ */
+static int
+job_signal_ns(int sig, int cont)
+{
+	struct proclist	 scan = { 0 };
+	int		 n = -1;
+
+	if (proctree_scan(1, &scan) == 0)
+		n = (int)scan.n;
+	proclist_free(&scan);
+	if (kill(-1, sig) == -1)
+		return 0;		/* ESRCH: nobody left */
+	if (cont)
+		kill(-1, SIGCONT);
+	return n;
+}
+
+/*
+ * Sends sig to every process of the job; returns how many it reached, -1
+ * for an unknown number. The job's cgroup lists them, if it has one and
+ * scan_proc is not set; else they are found by scanning /proc, or, as PID
+ * 1, are every process of the namespace.
  */
 static int
 job_signal_all(struct job *job, int sig, int cont, int scan_proc)
@@ -256,6 +289,8 @@ job_signal_all(struct job *job, int sig, int cont, int scan_proc)
 	size_t		 i, j;
 	int		 pass, fresh, n = 0, r;
 
+	if (job->init && (job->cg == NULL || scan_proc))
+		return job_signal_ns(sig, cont);
 	/* The command first: unreaped, its pid cannot have been reused. */
 	if (!job->reaped && kill(job->pid, sig) == 0) {
 		if (cont)
@@ -292,6 +327,22 @@ job_signal_all(struct job *job, int sig, int cont, int scan_proc)
 }
 
 /*
+ * Is nothing left of the job but the command's zombie, if that? As PID 1
+ * with a cgroup, the cgroup says; else no child may be left (see the top
+ * of this file).
+ */
+static int
+job_empty(const struct job *job)
+{
+	int	populated;
+
+	if (job->init && job->cg != NULL &&
+	    (populated = cgroup_populated(job->cg)) != -1)
+		return !populated;
+	return job->childless;
+}
+
+/*
  * SIGKILLs everything left in the job, and arms the next sweep, until the
  * job is empty. Returns how many processes the sweep reached; cgroup.kill
  * after it catches forks in flight.
@@ -309,7 +360,7 @@ job_kill(struct job *job)
 	if (job->cg != NULL && (n = cgroup_count(job->cg)) != -1 &&
 	    cgroup_kill(job->cg) == -1)
 		n = -1;
-	if (n == -1 || (n == 0 && !job->childless))
+	if (n == -1 || (n == 0 && !job_empty(job)))
 		n = job_signal_all(job, SIGKILL, 0, 1);
 	job->kill_at = NSEC_NONE;
 	evtimer_del(job->ev_grace);
@@ -387,12 +438,13 @@ job_end(struct job *job, enum job_cause cause, int sig, nsec_t grace)
  * of every process left of it, so ECHILD says the cgroup is empty too (a
  * process leaves its cgroup before its parent hears of its exit). Should
  * the cgroup still hold something, it came in from outside the job: it is
- * killed, and we look again after a sweep interval.
+ * killed, and we look again after a sweep interval. (As PID 1 with a
+ * cgroup, the cgroup alone says; children outside it are not the job's.)
  */
 static void
 job_check_done(struct job *job)
 {
-	if (job->done || !job->reaped || !job->childless)
+	if (job->done || !job->reaped || !job_empty(job))
 		return;
 	if (job->cg != NULL && cgroup_populated(job->cg) == 1) {
 		cgroup_kill(job->cg);
@@ -431,7 +483,7 @@ job_on_child(evutil_socket_t fd, short events, void *arg)
 	}
 	if (job->reaped && job->cause == JOB_RUNNING) {
 		job->cause = JOB_EXITED;
-		if (!job->childless) {
+		if (!job_empty(job)) {
 			job->cb(job, JOB_EV_LEFTOVERS, job->status, job->arg);
 			job_teardown(job, job->sig, job->grace);
 		}
