@@ -306,15 +306,37 @@ client_saved(const char *path)
 }
 
 /*
+ * Why this process must not start ctxd, or NULL if it may. A daemon is
+ * never part of a job (SPEC §12): one started from inside a job would be
+ * adopted by the job's ctxrun, a child subreaper, and be ended with the
+ * job; so would one started by a ctxrun that is PID 1 of a PID namespace,
+ * which dies with the namespace. Inside a job, the jobs run on without a
+ * daemon, and the next client outside every job starts one, which calls
+ * them back (ctxd.8).
+ */
+static const char *
+client_no_start(void)
+{
+	const char	*s;
+
+	if (getpid() == 1)
+		return "PID 1 of a PID namespace starts none";
+	if ((s = getenv(ENV_PID)) != NULL && *s != '\0')
+		return "none is started from inside a job (" ENV_PID " is set)";
+	return NULL;
+}
+
+/*
  * Connects to ctxd at path by until, starting it if nobody listens and
- * autostart is set. Returns the connected fd, bound by until (client_bound),
- * or -1 with *cause set.
+ * autostart is set, and this process may (client_no_start()). Returns the
+ * connected fd, bound by until (client_bound), or -1 with *cause set.
  */
 int
 client_connect(const char *path, int autostart, nsec_t until, char **cause)
 {
-	char	*lock;
-	int	 fd, lockfd;
+	const char	*why;
+	char		*lock;
+	int		 fd, lockfd;
 
 	if (strcmp(path, CLIENT_NO_SOCKET) == 0) {
 		xasprintf(cause, "the socket is '%s'", CLIENT_NO_SOCKET);
@@ -324,6 +346,10 @@ client_connect(const char *path, int autostart, nsec_t until, char **cause)
 		return fd;
 	if (!autostart || (errno != ENOENT && errno != ECONNREFUSED)) {
 		xasprintf(cause, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if ((why = client_no_start()) != NULL) {
+		xasprintf(cause, "%s: %s, and %s", path, strerror(errno), why);
 		return -1;
 	}
 

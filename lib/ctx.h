@@ -43,6 +43,7 @@ typedef int64_t nsec_t;
 #define ENV_CGROUP	"CTX_CGROUP"	/* "0" turns cgroup containment off */
 #define ENV_SOCKET	"CTX_SOCKET"	/* where ctxd serves this tree */
 #define ENV_TREE	"CTX_TREE"	/* which tree CTX_ID is of (idseq.c) */
+#define ENV_PID		"CTX_PID"	/* the job's ctxrun: inside a job */
 
 /* ctxd to a job's ctxrun: I have loaded the saved tree, come back. */
 #define CTX_SIG_REJOIN	(SIGRTMIN + 8)

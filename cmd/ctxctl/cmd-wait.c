@@ -165,7 +165,8 @@ cmd_wait_exec(struct ctl *c, int argc, char **argv)
 			break;
 		if (r == CTX_EXIT_DEADLINE) {
 			warnx("timed out waiting");
-			return CTX_EXIT_DEADLINE;
+			status = CTX_EXIT_DEADLINE;
+			goto done;
 		}
 		/*
 		 * Only a wait under way rides out a restart: a daemon that
@@ -179,6 +180,7 @@ cmd_wait_exec(struct ctl *c, int argc, char **argv)
 	}
 	for (i = 0; i < found.n && status == 0; i++)
 		status = wait_status(&found, i, &ns);
+done:
 	ctl_nodes_free(&found);
 	ctl_nodes_free(&ns);
 	return status;

@@ -139,11 +139,10 @@ link_too_large(const struct msgout *mo, const struct ctxlink_req *req,
  * *refused set if the registration is one ctxd cannot take, else there is
  * no daemon, or none that took the connection in time; *cause says why.
  *
- * As PID 1 of a PID namespace, ctxrun starts no ctxd: one started there
- * would be its child, dies with the namespace when ctxrun exits, and,
- * without a cgroup or a /proc of the namespace's own, could not be told
- * apart from the job (job.c). A daemon that listens already, which can
- * only be one outside the namespace, is joined.
+ * As PID 1 of a PID namespace, or inside a job, ctxrun starts no ctxd
+ * (client_connect()): one started there would be adopted by a subreaper
+ * and taken for a job's, and one in the namespace dies with it. A daemon
+ * that listens already is joined.
  */
 static int
 link_register(const char *path, const struct ctxlink_req *req, nsec_t until,
@@ -167,7 +166,7 @@ link_register(const char *path, const struct ctxlink_req *req, nsec_t until,
 		return -1;
 	}
 	/* The fd comes bound by until: the write too. */
-	if ((fd = client_connect(path, getpid() != 1, until, cause)) == -1) {
+	if ((fd = client_connect(path, 1, until, cause)) == -1) {
 		msgout_free(mo);
 		return -1;
 	}

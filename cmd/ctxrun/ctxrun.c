@@ -278,12 +278,14 @@ setenv_or_unset(const char *key, const char *val)
 static void
 export_context(struct ctxrun *r, nsec_t deadline, int inherited)
 {
-	char	ts[TIMESTAMP_LEN], grace[32];
+	char	ts[TIMESTAMP_LEN], grace[32], pid[16];
 
 	setenv_or_unset(ENV_ID, r->id);
 	setenv_or_unset(ENV_NAME, r->name);
 	setenv_or_unset(ENV_PARENT, r->parent_id);
 	setenv_or_unset(ENV_TREE, r->tree);
+	snprintf(pid, sizeof pid, "%d", (int)getpid());
+	setenv_or_unset(ENV_PID, pid);
 	if (r->socket != NULL)
 		setenv_or_unset(ENV_SOCKET, r->socket);
 	if (deadline == NSEC_NONE) {

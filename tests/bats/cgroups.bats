@@ -38,9 +38,15 @@ killed_job_cgroup() {
 	unshare --pid --fork --mount-proc true 2>/dev/null ||
 		skip "cannot make a PID namespace here"
 	local i pids=()
-	# Each has a daemon of its own, so each job is context 1 in PID 1.
+	# Each has a daemon of its own, outside its namespace (a PID 1 starts
+	# none), so each job is context 1 in PID 1.
 	for i in 1 2; do
 		mkdir -m 0700 run$i ns$i
+		XDG_RUNTIME_DIR=$BATS_TEST_TMPDIR/run$i "$CTXD" ||
+			fail "no daemon for run $i"
+		track_socket "$BATS_TEST_TMPDIR/run$i/ctx/ctxd.sock"
+	done
+	for i in 1 2; do
 		(cd ns$i && XDG_RUNTIME_DIR=$BATS_TEST_TMPDIR/run$i \
 			env --default-signal unshare --pid --fork --mount-proc \
 			"$CTXRUN" -v -t 5s -k 0.2s sh -c '

@@ -199,3 +199,27 @@ I
 	run ctxctl status visitor
 	refute_line --partial "parent:"
 }
+
+# --- a daemon is never part of a job (SPEC §12) --------------------------------
+
+@test "a client inside a job starts no daemon: ctxctl says why (125), the job ends with nothing left" {
+	# ctxd is there when the job starts, and gone while it runs
+	run --separate-stderr ctxrun -v -t 5s sh -c '
+		"$CTXCTL" daemon stop >/dev/null
+		"$CTXCTL" new -n inner; echo "new: $?"
+		"$CTXRUN" -t 5s sh -c "echo nested ran"'
+	assert_success
+	assert_line "new: 125"
+	assert_line "nested ran"
+	assert_stderr_contains "none is started from inside a job"
+	refute_stderr_contains "ending the processes it left"
+	no_daemon_started
+}
+
+@test "CTX_PID names the job's ctxrun" {
+	run ctxrun sh -c 'echo "$CTX_PID $PPID"'
+	assert_success
+	local a b
+	read -r a b <<<"$output"
+	[ "$a" = "$b" ] || fail "CTX_PID=$a, the command's parent is $b"
+}
