@@ -10,6 +10,7 @@
  *   state.c		the tree saved across restarts
  *   tree.c		the tree of contexts, and their deadlines
  *   orphan.c		ends a job whose ctxrun is gone, through its cgroup
+ *   envscan.c		finds a job's processes by their environment
  *
  * tree.c reaches the server through struct tree_hooks; peer.c reaches its
  * owner through the functions given to peer_new().
@@ -110,6 +111,18 @@ struct idseq	*state_ids(void);
 void		 state_node(const struct node *);
 void		 state_gone(const struct node *);
 void		 state_close(void);
+
+/* envscan.c */
+struct envmatch {
+	uint64_t		*ids;		/* the job's contexts, sorted */
+	size_t			 n;
+	size_t			 cap;
+	char			 tree[IDSEQ_TREE_LEN];	/* our tree's token */
+	unsigned long long	 start;		/* its ctxrun's start time */
+};
+void		 envmatch_add(struct envmatch *, uint64_t);
+void		 envmatch_free(struct envmatch *);
+int		 envscan(const struct envmatch *, int, struct proclist *);
 
 /* orphan.c */
 typedef void	 orphan_cb(struct orphan *, void *);
