@@ -9,8 +9,9 @@
  *   peer.c		a connection: framing, queues, stalls, dropping
  *   state.c		the tree saved across restarts
  *   tree.c		the tree of contexts, and their deadlines
- *   orphan.c		ends a job whose ctxrun is gone, through its cgroup
- *   envscan.c		finds a job's processes by their environment
+ *   orphan.c		ends a job whose ctxrun is gone: through its cgroup,
+ *			or else by the environment of its processes
+ *   envscan.c		finds those processes in /proc, and signals them
  *
  * tree.c reaches the server through struct tree_hooks; peer.c reaches its
  * owner through the functions given to peer_new().
@@ -128,6 +129,8 @@ int		 envscan(const struct envmatch *, int, struct proclist *);
 typedef void	 orphan_cb(struct orphan *, void *);
 struct orphan	*orphan_end(struct event_base *, const char *, int, nsec_t,
 		    orphan_cb *, void *);
+struct orphan	*orphan_end_env(struct event_base *, struct envmatch *, int,
+		    nsec_t, orphan_cb *, void *);
 void		 orphan_free(struct orphan *);
 
 /* peer.c */
