@@ -234,7 +234,8 @@ envscan_one(const struct envmatch *m, int dfd, const char *name, int sig,
  * Sends sig (and SIGCONT, so that a stopped process acts on it) to every
  * process of the job that is not in sent, and adds it there; sent NULL:
  * to every one. Returns how many of the job's are alive, or -1 if /proc
- * cannot be read or there are no pidfds (Linux < 5.3).
+ * cannot be read, is another PID namespace's (its pids would name other
+ * processes to pidfd_open), or there are no pidfds (Linux < 5.3).
  */
 int
 envscan(const struct envmatch *m, int sig, struct proclist *sent)
@@ -243,7 +244,7 @@ envscan(const struct envmatch *m, int sig, struct proclist *sent)
 	DIR		*d;
 	int		 r, n = 0;
 
-	if ((d = opendir("/proc")) == NULL)
+	if (!proctree_own() || (d = opendir("/proc")) == NULL)
 		return -1;
 	while ((de = readdir(d)) != NULL) {
 		if (!isdigit((unsigned char)de->d_name[0]))
