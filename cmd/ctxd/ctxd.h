@@ -9,7 +9,9 @@
  *   peer.c		a connection: framing, queues, stalls, dropping
  *   state.c		the tree saved across restarts
  *   tree.c		the tree of contexts, and their deadlines
- *   orphan.c		ends a job whose ctxrun is gone, through its cgroup
+ *   orphan.c		ends a job whose ctxrun is gone: through its cgroup,
+ *			or else by the environment of its processes
+ *   envscan.c		finds those processes in /proc, and signals them
  *
  * tree.c reaches the server through struct tree_hooks; peer.c reaches its
  * owner through the functions given to peer_new().
@@ -111,10 +113,24 @@ void		 state_node(const struct node *);
 void		 state_gone(const struct node *);
 void		 state_close(void);
 
+/* envscan.c */
+struct envmatch {
+	uint64_t		*ids;		/* the job's contexts, sorted */
+	size_t			 n;
+	size_t			 cap;
+	char			 tree[IDSEQ_TREE_LEN];	/* our tree's token */
+	unsigned long long	 start;		/* its ctxrun's start time */
+};
+void		 envmatch_add(struct envmatch *, uint64_t);
+void		 envmatch_free(struct envmatch *);
+int		 envscan(const struct envmatch *, int, struct proclist *);
+
 /* orphan.c */
 typedef void	 orphan_cb(struct orphan *, void *);
 struct orphan	*orphan_end(struct event_base *, const char *, int, nsec_t,
 		    orphan_cb *, void *);
+struct orphan	*orphan_end_env(struct event_base *, struct envmatch *, int,
+		    nsec_t, orphan_cb *, void *);
 void		 orphan_free(struct orphan *);
 
 /* peer.c */

@@ -2,9 +2,10 @@
  * server-job.c: jobs whose ctxrun is not connected. After a restart, the
  * saved jobs wait for their ctxrun to come back (called back with
  * CTX_SIG_REJOIN, watched through a pidfd meanwhile); a job whose ctxrun
- * is gone without saying how the job ended is ended by ctxd itself,
- * through its cgroup (orphan.c), unless it left the job's status in a file
- * for us, having found no daemon to tell when the job ended.
+ * is gone without saying how the job ended is ended by ctxd itself
+ * (orphan.c), through its cgroup or else by the environment of its
+ * processes, unless it left the job's status in a file for us, having
+ * found no daemon to tell when the job ended.
  */
 #include <sys/syscall.h>
 
@@ -22,6 +23,8 @@
 
 static struct event_base	*job_base;
 static const char		*job_socket;
+
+static int	nodejob_watch(struct node *);
 
 /*
  * Jobs are watched, and ended, from base's loop; their ctxruns leave their
@@ -198,10 +201,38 @@ server_orphan_done(struct orphan *o, void *arg)
 	job_lost_end(n);
 }
 
+static void
+collect_id(struct node *n, void *arg)
+{
+	envmatch_add(arg, n->id);
+}
+
+/*
+ * Ends a job without a cgroup by the environment of its processes: those
+ * of the contexts made below it carry their own ids. Returns NULL if they
+ * cannot be told from others: the start of its ctxrun is not known.
+ */
+static struct orphan *
+job_end_env(struct node *n, int sig, nsec_t grace)
+{
+	struct envmatch	*em;
+
+	if (n->job->start == 0)
+		return NULL;
+	em = xcalloc(1, sizeof *em);
+	tree_walk(n, collect_id, em);
+	snprintf(em->tree, sizeof em->tree, "%s", idseq_tree(state_ids()));
+	em->start = n->job->start;
+	return orphan_end_env(job_base, em, sig, grace, server_orphan_done, n);
+}
+
 /*
  * A job's ctxrun is gone without saying how its job ended (SIGKILL, a
- * crash): ctxd ends the job through its cgroup, on the job's own signal and
- * grace, or those of a cancel that was waiting for the ctxrun.
+ * crash): ctxd ends the job, through its cgroup or by the environment of
+ * its processes, on the job's own signal and grace, or those of a cancel
+ * that was waiting for the ctxrun. A ctxrun that is still there (on its
+ * way out, its link closed before it is a zombie) is waited for: its job
+ * is its own to end until then.
  */
 void
 server_job_lost(struct node *n)
@@ -213,7 +244,8 @@ server_job_lost(struct node *n)
 	int		 status;
 
 	nodejob_unwatch(j);
-	if (n->state != NODE_RUNNING || j->orphan != NULL)
+	if (n->state != NODE_RUNNING || j->orphan != NULL ||
+	    nodejob_watch(n) == 0)
 		return;
 	if (job_exit_file(n, err, sizeof err, &status) == 0) {
 		/* Its ctxrun saw the job end whole: nothing is left of it. */
@@ -224,14 +256,17 @@ server_job_lost(struct node *n)
 	}
 	log_warnx("context %llu: its ctxrun (pid %d) is gone: ending its job",
 	    (unsigned long long)n->id, (int)n->pid);
-	if (j->cgroup != NULL) {
+	if (j->cgroup != NULL)
 		j->orphan = orphan_end(job_base, j->cgroup, sig, grace,
 		    server_orphan_done, n);
-		if (j->orphan != NULL) {
-			n->ending = 1;
-			return;
-		}
+	if (j->orphan == NULL)
+		j->orphan = job_end_env(n, sig, grace);
+	if (j->orphan != NULL) {
+		n->ending = 1;
+		return;
 	}
+	log_warnx("context %llu: no way to reach its job",
+	    (unsigned long long)n->id);
 	job_lost_end(n);
 }
 

@@ -91,6 +91,8 @@ link_reply(const struct msg *m, struct ctxlink_rep *rep)
 	snprintf(rep->id, sizeof rep->id, "%s", msg_get(m, "id"));
 	s = msg_get(m, "parent");
 	snprintf(rep->parent, sizeof rep->parent, "%s", s != NULL ? s : "");
+	s = msg_get(m, "tree");
+	snprintf(rep->tree, sizeof rep->tree, "%s", s != NULL ? s : "");
 	rep->deadline = msg_num(m, "deadline", NSEC_NONE);
 	rep->inherited = msg_get(m, "isig") != NULL;
 	if (rep->inherited) {

@@ -619,6 +619,9 @@ join_tree(struct ctxrun *r, struct values *vs, nsec_t now, nsec_t mono,
 		return;
 	}
 	snprintf(r->id, sizeof r->id, "%s", rep.id);
+	/* An id ctxd made (ours could not be taken) is of its tree. */
+	if (r->tree == NULL && *rep.tree != '\0')
+		r->tree = xstrdup(rep.tree);
 	if (*rep.parent != '\0') {
 		snprintf(r->parent_buf, sizeof r->parent_buf, "%s", rep.parent);
 		r->parent_id = r->parent_buf;

@@ -26,6 +26,7 @@ struct ctxlink_req {
 struct ctxlink_rep {
 	char			 id[ID_LEN];
 	char			 parent[ID_LEN];	/* "" for the root */
+	char			 tree[IDSEQ_TREE_LEN];	/* "" if ctxd did not say */
 	nsec_t			 deadline;	/* effective, wall clock */
 	int			 inherited;	/* an ancestor's deadline */
 	int			 isig;		/* and how it ends the job */
