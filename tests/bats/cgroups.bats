@@ -6,10 +6,6 @@
 
 load helpers
 
-need_cgroup() {
-	cgroup2_writable || skip "cgroup v2 is not writable here"
-}
-
 # Waits (inside a job) until the file named by $0 is written, at most 3 s.
 WAITFILE='i=0; while [ ! -s "$0" ] && [ $i -lt 300 ]; do sleep 0.01; i=$((i+1)); done'
 

@@ -279,6 +279,7 @@ case_verbose_count() {
 }
 
 case_fork_storm() {
+	need_pids_cgroup
 	# ctxd first, outside the pids cgroup: the ctxrun in it would start
 	# one there, and the cgroup would not be empty afterwards
 	"$CTXCTL" new -n keepalive >/dev/null
@@ -311,6 +312,7 @@ case_fork_storm() {
 }
 
 case_respawner() {
+	need_pids_cgroup
 	# ctxd first, outside the pids cgroup: the ctxrun in it would start
 	# one there, and the cgroup would not be empty afterwards
 	"$CTXCTL" new -n keepalive >/dev/null

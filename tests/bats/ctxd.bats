@@ -285,7 +285,7 @@ time.sleep(0.6)
 
 @test "security: a socket directory owned by another uid is refused" {
 	mkdir -m 0700 "$XDG_RUNTIME_DIR/ctx"
-	chown 65534 "$XDG_RUNTIME_DIR/ctx" 2>/dev/null || skip "cannot chown"
+	give_away "$XDG_RUNTIME_DIR/ctx"
 	run --separate-stderr ctxctl new
 	check_err ctxctl 125 "$XDG_RUNTIME_DIR/ctx"
 	no_daemon
@@ -303,7 +303,7 @@ time.sleep(0.6)
 
 @test "security: another uid cannot list the tree" {
 	command -v setpriv >/dev/null || skip "no setpriv"
-	[ "$(id -u)" -eq 0 ] || skip "needs root to change uid"
+	need_root "to change uid"
 	id=$(ctxctl new -n secret)
 	run --separate-stderr setpriv --reuid=65534 --regid=65534 --clear-groups \
 		"$CTXCTL" -S "$(ctx_sock)" ls
@@ -317,7 +317,7 @@ time.sleep(0.6)
 
 @test "security: the daemon refuses a client of another uid that reaches the socket" {
 	command -v setpriv >/dev/null || skip "no setpriv"
-	[ "$(id -u)" -eq 0 ] || skip "needs root to change uid"
+	need_root "to change uid"
 	# a directory that uid 65534 can reach once it is opened up
 	SHARED_DIR=$(mktemp -d /tmp/ctxd-peercred.XXXXXX)
 	chmod 0700 "$SHARED_DIR"

@@ -528,6 +528,70 @@ with_pids_cgroup() {
 	return $rc
 }
 
+# --- what this user may do here ---------------------------------------------
+
+# A few tests need what only root or a writable cgroup gives: another uid, a
+# pids cgroup to bound a fork storm, a job cgroup that ctxd can reach.  As
+# any other user (no systemd delegation, many CI containers) they skip and
+# say what is missing, and only then: as root with cgroup v2 writable every
+# one of them runs.  A capability is probed once per bats run; the answer is
+# kept in $BATS_RUN_TMPDIR.
+
+# _can NAME CMD...: whether CMD succeeds, probed once per run under NAME.
+_can() {
+	local f=$BATS_RUN_TMPDIR/.can-$1 v
+	if [[ ! -f $f ]]; then
+		shift
+		if "$@" >/dev/null 2>&1; then v=1; else v=0; fi
+		echo "$v" >"$f.$$" && mv -f "$f.$$" "$f"
+	fi
+	read -r v <"$f"
+	[[ $v == 1 ]]
+}
+
+# need_root WHAT: skip unless root; WHAT says what for ("to change uid").
+need_root() {
+	((EUID == 0)) || skip "needs root $1 (uid $EUID here)"
+}
+
+# need_cgroup [WHY]: skip unless ctxrun can make a cgroup v2 for its job.
+need_cgroup() {
+	_can cgroup cgroup2_writable ||
+		skip "no writable cgroup v2 here (uid $EUID)${1:+: $1}"
+}
+
+# _pids_cgroup_usable: a cgroup with pids.max can be made, and a process
+# moved into it (what with_pids_cgroup does).
+_pids_cgroup_usable() {
+	local parent dir rc=0 n=50
+	parent=$(pids_cgroup_parent) || return 1
+	dir="$parent/ctxtest-probe-$$-$RANDOM$RANDOM"
+	mkdir "$dir" || return 1
+	echo 2 >"$dir/pids.max" &&
+		sh -c 'echo $$ >"$1/cgroup.procs"' sh "$dir" || rc=1
+	until rmdir "$dir" 2>/dev/null; do
+		((n-- > 0)) || return 1
+		sleep 0.02
+	done
+	return $rc
+}
+
+# need_pids_cgroup: skip unless with_pids_cgroup can bound a test's
+# processes.  A fork storm runs only under that bound, never without it.
+need_pids_cgroup() {
+	_can pids-cgroup _pids_cgroup_usable ||
+		skip "no pids cgroup this user can make (uid $EUID): a fork storm runs only under pids.max"
+}
+
+# give_away PATH: PATH now belongs to another uid (65534, or 65533 for
+# 65534 itself); skip where that takes a privilege this user lacks.
+give_away() {
+	local other=65534
+	((EUID == other)) && other=65533
+	chown "$other" "$1" 2>/dev/null ||
+		skip "cannot give a file to another uid (needs root or CAP_CHOWN; uid $EUID here)"
+}
+
 # ini FILE: write stdin to FILE.
 ini() {
 	cat >"$1"

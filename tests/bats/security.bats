@@ -18,7 +18,7 @@ NOBODY=65534
 
 need_nobody() {
 	command -v setpriv >/dev/null || skip "no setpriv"
-	[ "$(id -u)" -eq 0 ] || skip "needs root to change uid"
+	need_root "to change uid"
 }
 
 no_daemon() {
@@ -174,7 +174,7 @@ bad_dir() {
 		;;
 	owner)
 		mkdir -m 0700 "$d"
-		chown "$NOBODY" "$d" 2>/dev/null || skip "cannot chown"
+		give_away "$d"
 		;;
 	0755 | 0770)
 		mkdir -m "$1" "$d"
