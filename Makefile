@@ -124,17 +124,21 @@ lint-man:
 DEB_PKGS := build-essential pkg-config libevent-dev libinih-dev bats \
 	    bats-assert bats-support mandoc util-linux procps python3 \
 	    clang libclang-rt-14-dev tini dumb-init
+# Any user can ask; only root installs. A user who is not root is told what
+# is missing and the line to run as root, and the target fails.
 deps:
-	@if [ "$$(id -u)" -ne 0 ]; then \
-		echo "as root, run: apt-get install -y $(DEB_PKGS)" >&2; exit 1; fi
 	@missing=$$(for p in $(DEB_PKGS); do \
 		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | \
-		grep -q 'ok installed' || echo $$p; done); \
-	if [ -n "$$missing" ]; then \
+		grep -q 'ok installed' || echo $$p; done); missing=$$(echo $$missing); \
+	if [ -z "$$missing" ]; then \
+		echo "all build and test packages are installed"; \
+	elif [ "$$(id -u)" -ne 0 ]; then \
+		echo "missing packages: $$missing" >&2; \
+		echo "as root, run: apt-get install -y $$missing" >&2; exit 1; \
+	else \
 		echo "installing: $$missing"; \
 		apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
-	else echo "all build and test packages are installed"; fi
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; fi
 
 # A real job: a deadline fires and a setsid'd process goes with the rest.
 demo: all
