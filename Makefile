@@ -4,6 +4,8 @@
 #   make check          warnings-as-errors build, the layout check, C tests,
 #                       bats suites, then the same again under ASan+UBSan
 #                       (build/san)
+#   make check-nonroot  as root: the bats suites and a short soak once more as
+#                       an unprivileged user (NONROOT_USER, nobody)
 #   make deps           install the Debian packages the build and tests need
 #   make demo           build, then run one real job whose deadline fires
 #   make install        PREFIX, DESTDIR honoured
@@ -109,6 +111,13 @@ check: lint-man
 	$(MAKE) O=build check-build check-run bench-smoke
 	$(MAKE) O=build/san SAN=1 check-build check-run fuzz-regress
 
+# For root (CI runs it after make check): the bats suites and the short soak
+# once more as NONROOT_USER, who has no privilege and here no writable
+# cgroup, so that a test needing either that does not skip cannot come back.
+NONROOT_USER ?= nobody
+check-nonroot: check-build
+	BATS=$(BATS) tests/nonroot/run $(O) $(NONROOT_USER) $(SOAK_CHECK_JOBS)
+
 # The benchmark at a tiny size, so that it cannot rot.
 bench-smoke: all $(BENCH_PROGS)
 	BENCH_SIZE=smoke tests/bench/run $(abspath $(O))
@@ -174,7 +183,7 @@ clean:
 
 .SECONDARY:
 
-.PHONY: all check check-build check-run lint-man deps demo bench bench-smoke soak install uninstall clean
+.PHONY: all check check-build check-nonroot check-run lint-man deps demo bench bench-smoke soak install uninstall clean
 
 -include tests/fuzz/fuzz.mk
 
