@@ -119,9 +119,9 @@ cgroup_self(void)
 	return path;
 }
 
-/* The directory of this process's own cgroup, or NULL. */
+/* The directory of this process's own cgroup, or NULL; found anew. */
 static char *
-cgroup_here(void)
+cgroup_find_here(void)
 {
 	char	*point = NULL, *root = NULL, *self, *rel, *path = NULL;
 	size_t	 len;
@@ -144,6 +144,24 @@ cgroup_here(void)
 	free(point);
 	free(root);
 	return path;
+}
+
+/*
+ * The directory of this process's own cgroup, or NULL; a copy to free.
+ * Found once: reading mountinfo is dear, and no ctx program moves itself
+ * to another cgroup.
+ */
+static char *
+cgroup_here(void)
+{
+	static char	*here;
+	static int	 found;
+
+	if (!found) {
+		here = cgroup_find_here();
+		found = 1;
+	}
+	return here != NULL ? xstrdup(here) : NULL;
 }
 
 /* Opens a file of the cgroup: of our directory while we hold it. */
