@@ -553,8 +553,10 @@ fill_req(const struct ctxrun *r, struct ctxlink_req *req,
 	req->name = r->name;
 	req->parent = r->parent;
 	if (req->parent == NULL && r->parent_id != NULL &&
-	    *r->parent_id != 'x')
+	    *r->parent_id != 'x') {
 		req->parent = r->parent_id;
+		req->orphan = 1;
+	}
 	/* One absolute deadline, so ctxd and the job agree on it. */
 	req->deadline = earlier(r->deadline, time_after(now, r->timeout));
 	req->timeout = NSEC_NONE;
@@ -601,6 +603,21 @@ no_daemon(struct ctxrun *r, char *cause)
 }
 
 /*
+ * A CTX_ID without CTX_TREE that ctxd does not know: one of another
+ * daemon's, come through ssh's SendEnv, or of a context long gone. The
+ * job is a root here (SPEC §13), on the deadline, signal, grace and
+ * values that its environment carries.
+ */
+static void
+foreign_parent(struct ctxrun *r)
+{
+	say(r, "%s %s is not known to ctxd%s: a root in its tree", ENV_ID,
+	    r->parent_id, getenv("SSH_CONNECTION") != NULL ?
+	    " (it came through ssh)" : "");
+	r->parent_id = NULL;
+}
+
+/*
  * Registers the job with ctxd, starting it if need be, and waits for the
  * answer, before the job starts: ctxd's answer may bring an earlier
  * deadline and the values of ancestors. Without a daemon the job runs all
@@ -638,7 +655,8 @@ join_tree(struct ctxrun *r, struct values *vs, nsec_t now, nsec_t mono,
 	if (*rep.parent != '\0') {
 		snprintf(r->parent_buf, sizeof r->parent_buf, "%s", rep.parent);
 		r->parent_id = r->parent_buf;
-	}
+	} else if (req.orphan)
+		foreign_parent(r);
 	if (rep.inherited && rep.deadline < r->parent_deadline) {
 		r->parent_deadline = rep.deadline;
 		r->parent_sig = rep.isig;
