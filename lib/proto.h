@@ -46,7 +46,9 @@ enum msg_type {
 			   pid cmd [id] [started] v...: make a context; a pid
 			   makes it a job bound to this connection; id, one
 			   its ctxrun took (idseq.c); started, the job runs
-			   already, so an unknown parent makes it a root.
+			   already, so an unknown parent makes it a root;
+			   orphan, the parent is a CTX_ID, perhaps of
+			   another daemon: unknown, it makes it a root too.
 			   MSG_NODE, or MSG_FAIL */
 	MSG_LIST,	/* [ctx]: MSG_NODE for each node, parents first; MSG_END */
 	MSG_STATUS,	/* ctx: MSG_NODE with values for each match; MSG_END */

@@ -136,8 +136,10 @@ new_parent(struct peer *p, const struct msg *m, struct node **parent)
 	 * A job that started on what its environment says of its parent
 	 * (SPEC §12) runs already: a parent this daemon does not know (it
 	 * ran alone, or is long forgotten) makes it a root, not a failure.
+	 * So does a CTX_ID alone, which may be another daemon's (SPEC §13).
 	 */
-	if (np.n == 0 && msg_num(m, "started", 0) != 0) {
+	if (np.n == 0 && (msg_num(m, "started", 0) != 0 ||
+	    msg_num(m, "orphan", 0) != 0)) {
 		free(np.v);
 		return 0;
 	}

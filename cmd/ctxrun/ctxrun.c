@@ -35,7 +35,9 @@ struct ctxrun {
 	int		 verbose;
 	int		 preserve_status;
 	int		 detach;	/* -d: the pipe to say the id on */
+	const char	*ssh_host;	/* --ssh */
 	char		**argv;
+	char		**ssh_argv;	/* the job's argv with --ssh */
 
 	/* The parent context, from the environment. */
 	const char	*parent_id;
@@ -57,6 +59,7 @@ enum {
 	OPT_SECTION = 256,
 	OPT_PRESERVE_STATUS,
 	OPT_FOREGROUND,
+	OPT_SSH,
 };
 
 static const struct option longopts[] = {
@@ -72,6 +75,7 @@ static const struct option longopts[] = {
 	{ "parent",		required_argument,	NULL, 'p' },
 	{ "preserve-status",	no_argument,		NULL, OPT_PRESERVE_STATUS },
 	{ "signal",		required_argument,	NULL, 's' },
+	{ "ssh",		required_argument,	NULL, OPT_SSH },
 	{ "section",		required_argument,	NULL, OPT_SECTION },
 	{ "timeout",		required_argument,	NULL, 't' },
 	{ "verbose",		no_argument,		NULL, 'v' },
@@ -86,7 +90,8 @@ usage(FILE *f, int status)
 	    "[-k duration] [-n name] [-p ctx]\n"
 	    "              [-s signal] [-t duration] [--foreground] "
 	    "[--preserve-status]\n"
-	    "              [--section name] [--] command [arg ...]\n");
+	    "              [--section name] [--ssh host] [--] command "
+	    "[arg ...]\n");
 	exit(status);
 }
 
@@ -212,6 +217,13 @@ parse_options(struct ctxrun *r, int argc, char **argv)
 		case OPT_SECTION:
 			r->section = optarg;
 			break;
+		case OPT_SSH:
+			/* ssh would take "-..." for an option. */
+			if (*optarg == '\0' || *optarg == '-')
+				errx(CTX_EXIT_FAILURE, "--ssh '%s': not a host",
+				    optarg);
+			r->ssh_host = optarg;
+			break;
 		case ':':
 			errx(CTX_EXIT_FAILURE, "option '%s' needs an argument",
 			    argv[optind - 1]);
@@ -324,7 +336,8 @@ on_job(struct job *job, enum job_event ev, int arg, void *cbarg)
 
 	switch (ev) {
 	case JOB_EV_EXEC_FAILED:
-		warnx("%s: %s", r->argv[0], strerror(arg));
+		warnx("%s: %s", r->ssh_argv != NULL ? r->ssh_argv[0] :
+		    r->argv[0], strerror(arg));
 		break;
 	case JOB_EV_LEFTOVERS:
 		if (WIFSIGNALED(arg))
@@ -540,8 +553,10 @@ fill_req(const struct ctxrun *r, struct ctxlink_req *req,
 	req->name = r->name;
 	req->parent = r->parent;
 	if (req->parent == NULL && r->parent_id != NULL &&
-	    *r->parent_id != 'x')
+	    *r->parent_id != 'x') {
 		req->parent = r->parent_id;
+		req->orphan = 1;
+	}
 	/* One absolute deadline, so ctxd and the job agree on it. */
 	req->deadline = earlier(r->deadline, time_after(now, r->timeout));
 	req->timeout = NSEC_NONE;
@@ -588,6 +603,21 @@ no_daemon(struct ctxrun *r, char *cause)
 }
 
 /*
+ * A CTX_ID without CTX_TREE that ctxd does not know: one of another
+ * daemon's, come through ssh's SendEnv, or of a context long gone. The
+ * job is a root here (SPEC §13), on the deadline, signal, grace and
+ * values that its environment carries.
+ */
+static void
+foreign_parent(struct ctxrun *r)
+{
+	say(r, "%s %s is not known to ctxd%s: a root in its tree", ENV_ID,
+	    r->parent_id, getenv("SSH_CONNECTION") != NULL ?
+	    " (it came through ssh)" : "");
+	r->parent_id = NULL;
+}
+
+/*
  * Registers the job with ctxd, starting it if need be, and waits for the
  * answer, before the job starts: ctxd's answer may bring an earlier
  * deadline and the values of ancestors. Without a daemon the job runs all
@@ -625,7 +655,8 @@ join_tree(struct ctxrun *r, struct values *vs, nsec_t now, nsec_t mono,
 	if (*rep.parent != '\0') {
 		snprintf(r->parent_buf, sizeof r->parent_buf, "%s", rep.parent);
 		r->parent_id = r->parent_buf;
-	}
+	} else if (req.orphan)
+		foreign_parent(r);
 	if (rep.inherited && rep.deadline < r->parent_deadline) {
 		r->parent_deadline = rep.deadline;
 		r->parent_sig = rep.isig;
@@ -732,6 +763,43 @@ end_report(const struct ctxrun *r, int status)
 	}
 	ctxlink_close(r->link, err, status);
 	free(err);
+}
+
+/*
+ * --ssh: the job is ssh, and runs the command under a ctxrun on the host
+ * with the time left now, as the job starts, and the signal and grace of
+ * the deadline that comes first (of the node's own, without one). The
+ * values of -e go along as -e; ssh carries no environment but what the
+ * user's configuration sends, so the wall-clock CTX_DEADLINE, its signal
+ * and grace, and this host's socket are taken out of ssh's: a remote
+ * clock that is off would read that deadline wrong.
+ */
+static void
+ssh_job(struct ctxrun *r, nsec_t mono, nsec_t deadline, int inherited)
+{
+	struct ssh_params	sp;
+	nsec_t			left = NSEC_NONE;
+
+	memset(&sp, 0, sizeof sp);
+	if (r->timeout != NSEC_NONE)
+		left = time_after(mono, r->timeout) - clock_mono();
+	if (deadline != NSEC_NONE)
+		left = earlier(left, deadline - clock_real());
+	sp.host = r->ssh_host;
+	sp.ctxrun = ssh_ctxrun();
+	sp.name = r->name;
+	sp.left = left;
+	sp.sig = inherited ? r->parent_sig : r->sig;
+	sp.grace = inherited ? r->parent_grace : r->grace;
+	sp.values = &r->values;
+	sp.verbose = r->verbose;
+	sp.preserve_status = r->preserve_status;
+	sp.argv = r->argv;
+	r->ssh_argv = ssh_argv(&sp);
+	setenv_or_unset(ENV_DEADLINE, NULL);
+	setenv_or_unset(ENV_SIGNAL, NULL);
+	setenv_or_unset(ENV_GRACE, NULL);
+	setenv_or_unset(ENV_SOCKET, NULL);
 }
 
 /* ctxrun's exit status, as timeout(1)'s where they overlap (SPEC §3). */
@@ -843,7 +911,10 @@ main(int argc, char **argv)
 	cg = getenv(ENV_CGROUP);
 	/* For people: cgroup_create adds what makes it unique. */
 	snprintf(cgname, sizeof cgname, "ctx-%d.%s", (int)getpid(), r.id);
-	jp.argv = r.argv;
+	if (r.ssh_host != NULL)
+		ssh_job(&r, mono, deadline, deadline != NSEC_NONE &&
+		    r.parent_deadline <= own);
+	jp.argv = r.ssh_argv != NULL ? r.ssh_argv : r.argv;
 	jp.cgroup_name = cg != NULL && strcmp(cg, "0") == 0 ? NULL : cgname;
 	jp.sig = r.sig;
 	jp.grace = r.grace;
@@ -891,6 +962,7 @@ main(int argc, char **argv)
 	event_base_free(r.base);
 	values_free(&vs);
 	values_free(&r.values);
+	ssh_argv_free(r.ssh_argv);
 	free(r.socket);
 	free(r.tree);
 	config_free(&conf);

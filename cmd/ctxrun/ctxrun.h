@@ -22,6 +22,8 @@ struct ctxlink_req {
 	nsec_t			 grace;
 	const char		*cmd;
 	const struct values	*values;
+	int			 orphan;	/* parent from the environment
+						   alone: unknown, a root */
 };
 struct ctxlink_rep {
 	char			 id[ID_LEN];
@@ -55,6 +57,26 @@ void		 ctxlink_started(struct ctxlink *, const char *);
 void		 ctxlink_cancel(struct ctxlink *, int, nsec_t);
 void		 ctxlink_rejoin(struct ctxlink *);
 void		 ctxlink_close(struct ctxlink *, const char *, int);
+
+/* ssh.c */
+#define ENV_SSH		"CTX_SSH"	/* the ssh program of --ssh */
+#define ENV_SSH_CTXRUN	"CTX_SSH_CTXRUN" /* the remote ctxrun, for its shell */
+struct ssh_params {
+	const char		*host;
+	const char		*ctxrun;	/* ssh_ctxrun() */
+	const char		*name;
+	nsec_t			 left;		/* time left, or NSEC_NONE */
+	int			 sig;		/* how the remote job ends */
+	nsec_t			 grace;
+	const struct values	*values;	/* -e */
+	int			 verbose;
+	int			 preserve_status;
+	char *const		*argv;
+};
+char		*ssh_command_line(const struct ssh_params *);
+char		**ssh_argv(const struct ssh_params *);
+void		 ssh_argv_free(char **);
+const char	*ssh_ctxrun(void);
 
 /* id.c */
 void		 id_new_local(char *, size_t);

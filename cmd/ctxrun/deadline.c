@@ -62,12 +62,20 @@ deadline_on_timer(evutil_socket_t fd, short events, void *arg)
 	t->dl->cb(t->which, t->dl->arg);
 }
 
-/* Arms t on clock at the absolute time at; NSEC_NONE leaves it unarmed. */
+/*
+ * Arms t on clock at the absolute time at; NSEC_NONE leaves it unarmed.
+ * The monotonic one is armed with the time left until at, measured here:
+ * the same to a few nanoseconds, and out of reach of a preload that fakes
+ * the wall clock (libfaketime, which shifts every absolute timer by its
+ * offset, the monotonic ones too): a remote ctxrun of --ssh, whose
+ * budget must not depend on that host's wall clock, is tested under it.
+ */
 static int
 deadline_timer(struct deadline *dl, struct dl_timer *t, struct event_base *base,
     int clock, nsec_t at, int which)
 {
 	struct itimerspec	its = { 0 };
+	int			flags = TFD_TIMER_ABSTIME;
 
 	t->dl = dl;
 	t->which = which;
@@ -75,12 +83,18 @@ deadline_timer(struct deadline *dl, struct dl_timer *t, struct event_base *base,
 		return 0;
 	if ((t->fd = timerfd_create(clock, TFD_NONBLOCK | TFD_CLOEXEC)) == -1)
 		return -1;
+	if (clock == CLOCK_MONOTONIC) {
+		flags = 0;
+		at -= clock_mono();
+		if (at <= 0)
+			at = 1;		/* 0 would disarm it: fire now */
+	}
 	its.it_value.tv_sec = at / NSEC_PER_SEC;
 	its.it_value.tv_nsec = at % NSEC_PER_SEC;
 	t->ev = event_new(base, t->fd, EV_READ | EV_PERSIST, deadline_on_timer,
 	    t);
 	if (t->ev == NULL ||
-	    timerfd_settime(t->fd, TFD_TIMER_ABSTIME, &its, NULL) == -1 ||
+	    timerfd_settime(t->fd, flags, &its, NULL) == -1 ||
 	    event_add(t->ev, NULL) == -1)
 		return -1;
 	return 0;

@@ -106,6 +106,18 @@ $SNAP"
 	row 125 "negative" -- ctxrun -k -2s touch marker
 }
 
+@test "ctxrun --ssh: no host" {
+	row 125 "'--ssh'" -- ctxrun --ssh
+}
+
+@test "ctxrun --ssh '': an empty host" {
+	row 125 "not a host" -- ctxrun --ssh '' touch marker
+}
+
+@test "ctxrun --ssh -oProxyCommand=x: a host that ssh would take for an option" {
+	row 125 "not a host" -- ctxrun --ssh -oProxyCommand=x touch marker
+}
+
 # --- ctxrun: values -----------------------------------------------------------------
 
 @test "ctxrun -e CTX_MINE=1: a CTX_ key" {

@@ -1,0 +1,203 @@
+#!/usr/bin/env bats
+# Contexts across ssh (SPEC §13): ctxrun --ssh HOST carries the time left,
+# as a duration, to a ctxrun on HOST; a ctxrun started by sshd keeps
+# working whatever CTX_* variables came with the session; a CTX_ID that the
+# daemon there does not know makes the job a root.
+#
+# Each test runs an sshd of its own on 127.0.0.1, on a free port, with
+# keys made for it, started and killed by pid. Its sessions carry this
+# test's tag (sshd_config SetEnv), so the leak detector sees what they
+# leave, and their XDG_RUNTIME_DIR is the test's "remote" directory, so
+# that "the remote host" has a daemon of its own.
+
+load helpers
+
+SSHD=/usr/sbin/sshd
+
+# free_port: a TCP port nobody listens on at 127.0.0.1, now.
+free_port() {
+	"$PYTHON" -c 'import socket
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])'
+}
+
+# sshd_start [SSHD_CONFIG LINES...]: an sshd for this test, and CTX_SSH, a
+# wrapper of ssh with this test's client configuration. Sets SSHD_PID.
+sshd_start() {
+	local t=$BATS_TEST_TMPDIR/sshd line tries=3 port
+	[[ -x $SSHD ]] || skip "no $SSHD (openssh-server: make deps)"
+	command -v ssh >/dev/null || skip "no ssh (openssh-client: make deps)"
+	need_root "to run an sshd that logs in this user"
+	# Debian's sshd wants its privilege separation directory.
+	[[ -d /run/sshd ]] || mkdir -m 0755 /run/sshd
+	mkdir -p "$t" "$BATS_TEST_TMPDIR/bin"
+	mkdir -p -m 0700 "$BATS_TEST_TMPDIR/remote"
+	ssh-keygen -q -t ed25519 -N '' -f "$t/host_key"
+	ssh-keygen -q -t ed25519 -N '' -f "$t/user_key"
+	cp "$t/user_key.pub" "$t/authorized_keys"
+	while ((tries-- > 0)); do
+		port=$(free_port)
+		{
+			printf '%s\n' "ListenAddress 127.0.0.1" "Port $port" \
+			    "HostKey $t/host_key" "PidFile none" \
+			    "AuthorizedKeysFile $t/authorized_keys" \
+			    "StrictModes no" "UsePAM no" \
+			    "PasswordAuthentication no" \
+			    "KbdInteractiveAuthentication no" \
+			    "PermitRootLogin prohibit-password" \
+			    "SetEnv CTX_TEST_TAG=$CTX_TEST_TAG XDG_RUNTIME_DIR=$BATS_TEST_TMPDIR/remote"
+			for line; do printf '%s\n' "$line"; done
+		} >"$t/sshd_config"
+		"$SSHD" -D -e -f "$t/sshd_config" 2>"$t/sshd.log" &
+		SSHD_PID=$!
+		wait_grep "$t/sshd.log" "Server listening" 3 && break
+		kill -TERM "$SSHD_PID" 2>/dev/null
+		wait "$SSHD_PID" 2>/dev/null
+		SSHD_PID=
+	done
+	[[ -n $SSHD_PID ]] || fail "sshd did not start: $(cat "$t/sshd.log")"
+	cat >"$t/ssh_config" <<-EOF
+		Host *
+		    HostName 127.0.0.1
+		    Port $port
+		    User $(id -un)
+		    IdentityFile $t/user_key
+		    IdentitiesOnly yes
+		    StrictHostKeyChecking no
+		    UserKnownHostsFile $t/known_hosts
+		    BatchMode yes
+		    LogLevel ERROR
+	EOF
+	printf '#!/bin/sh\nexec ssh -F %s "$@"\n' "$t/ssh_config" \
+	    >"$BATS_TEST_TMPDIR/bin/ssh"
+	chmod +x "$BATS_TEST_TMPDIR/bin/ssh"
+	export CTX_SSH=$BATS_TEST_TMPDIR/bin/ssh CTX_SSH_CTXRUN=$CTXRUN
+	track_socket "$BATS_TEST_TMPDIR/remote/ctx/ctxd.sock"
+}
+
+# ssh_send LINES...: more lines for the client's configuration.
+ssh_send() {
+	local line
+	for line; do
+		printf '    %s\n' "$line" >>"$BATS_TEST_TMPDIR/sshd/ssh_config"
+	done
+}
+
+teardown() {
+	if [[ -n ${SSHD_PID:-} ]]; then
+		kill -TERM "$SSHD_PID" 2>/dev/null
+		wait "$SSHD_PID" 2>/dev/null
+	fi
+	ctx_teardown
+}
+
+# The remote command of the budget tests: it writes its pid, then the time
+# it is ended at (the real clock: not under faketime's preload), in ms.
+REMOTE_JOB='echo $$ >remote.pid; trap "env -u LD_PRELOAD date +%s%3N >end; exit 143" TERM; sleep 10 & wait'
+
+# budget_crosses [FAKETIME OFFSET]: ctxrun -t 1s --ssh ends the local job at
+# its deadline (124), and the remote job within 1 s of it.
+budget_crosses() {
+	local dl end skew
+	if [[ -n ${1:-} ]]; then
+		command -v faketime >/dev/null || skip "no faketime (make deps)"
+		# a sanitizer build does not insist on coming first
+		CTX_SSH_CTXRUN="env ASAN_OPTIONS=verify_asan_link_order=0 faketime -f $1 $CTXRUN"
+	fi
+	cd "$BATS_TEST_TMPDIR/remote"
+	run --separate-stderr ctxrun -v -t 1s -k 1s --ssh testhost -- \
+	    sh -c "cd '$PWD' && $REMOTE_JOB"
+	assert_failure 124
+	[[ $stderr =~ deadline\ ([0-9TZ:.-]+)\ \(own\) ]] ||
+		fail "no deadline said: $stderr"
+	dl=$(epoch_ms "${BASH_REMATCH[1]}")
+	if [[ -n ${1:-} ]]; then
+		# the remote ctxrun's own line: its clock is off indeed
+		[[ ${stderr#*\(own\)} =~ deadline\ ([0-9TZ:.-]+)\ \(own\) ]] ||
+			fail "the remote ctxrun said no deadline: $stderr"
+		skew=$(($(epoch_ms "${BASH_REMATCH[1]}") - dl))
+		((${skew#-} > 29000)) || fail "the remote clock is off by $skew ms only"
+	fi
+	wait_file end 3 || fail "the remote job was not ended; stderr: $stderr"
+	end=$(<end)
+	echo "# remote end - local deadline: $((end - dl)) ms${1:+ (remote clock $1)}" >&3
+	((end - dl < 1000 && dl - end < 1000)) ||
+		fail "the remote job ended $((end - dl)) ms after the local deadline"
+	assert_dead remote.pid
+}
+
+@test "ssh: the budget crosses: the remote job ends within 1 s of the local deadline" {
+	sshd_start
+	budget_crosses
+}
+
+@test "ssh: a remote clock 30 s ahead does not move the remote deadline" {
+	# SendEnv CTX_* too: the local wall-clock CTX_DEADLINE must not cross.
+	sshd_start "AcceptEnv CTX_*"
+	ssh_send "SendEnv CTX_*"
+	budget_crosses +30s
+}
+
+@test "ssh: a remote clock 30 s behind does not move the remote deadline" {
+	sshd_start "AcceptEnv CTX_*"
+	ssh_send "SendEnv CTX_*"
+	budget_crosses -30s
+}
+
+@test "ssh: the command's words, the name, the signal, grace and -e values cross, quoted" {
+	sshd_start
+	run --separate-stderr ctxrun -t 30s -s INT -k 2.5s -n "a b" \
+	    -e "K=it's \$HOME" --ssh testhost -- \
+	    sh -c 'printf "<%s>\n" "$@" "$CTX_NAME" "$K" "$CTX_SIGNAL" "$CTX_GRACE"' \
+	    sh "a  b" '$x' '"' "'" ''
+	assert_success
+	assert_output "<a  b>
+<\$x>
+<\">
+<'>
+<>
+<a b>
+<it's \$HOME>
+<INT>
+<2.5s>"
+}
+
+@test "ssh: no deadline, no -t: the remote job has none" {
+	sshd_start
+	run --separate-stderr ctxrun --ssh testhost -- sh -c 'echo "dl=${CTX_DEADLINE-none}"'
+	assert_success
+	assert_output "dl=none"
+}
+
+@test "ssh: a ctxrun started by sshd with another host's CTX_SOCKET and CTX_ID runs, and reads CTX_DEADLINE" {
+	sshd_start "AcceptEnv CTX_*"
+	# what SendEnv CTX_* brings from a job on another host
+	ssh_send "SendEnv CTX_*" "SetEnv CTX_ID=7 CTX_SOCKET=$PWD/elsewhere/ctxd.sock"
+	run --separate-stderr "$CTX_SSH" testhost \
+	    "$CTXRUN -v -t 20s sh -c 'echo \"ran \$CTX_ID\"'"
+	assert_success
+	assert_output --regexp '^ran x[0-9a-f]{16}$'
+	assert_stderr_contains "no daemon ($PWD/elsewhere"
+	# the socket not sent: the daemon there does not know 7; the
+	# deadline that came with it ends the job
+	sed -i '/SetEnv/d' sshd/ssh_config
+	ssh_send "SetEnv CTX_ID=7"
+	export CTX_DEADLINE=$(rfc3339_at 1500)
+	timer_start
+	run --separate-stderr "$CTX_SSH" testhost "$CTXRUN -t 1h sleep 10"
+	assert_failure 124
+	assert_elapsed_lt 3000
+}
+
+@test "ssh: a CTX_ID the remote daemon does not know makes the job a root there" {
+	sshd_start "AcceptEnv CTX_*"
+	ssh_send "SendEnv CTX_*" "SetEnv CTX_ID=4242 TEAM=x"
+	export CTX_DEADLINE=$(rfc3339_at 20000) CTX_SIGNAL=INT CTX_GRACE=3s
+	run --separate-stderr "$CTX_SSH" testhost \
+	    "$CTXRUN -v sh -c 'echo \"\$CTX_ID \${CTX_PARENT-root} \$CTX_DEADLINE \$CTX_SIGNAL \$CTX_GRACE\"'"
+	assert_success
+	assert_output --regexp "^[0-9]+ root $CTX_DEADLINE INT 3s\$"
+	assert_stderr_contains "CTX_ID 4242 is not known to ctxd (it came through ssh): a root in its tree"
+	assert_stderr_contains "(parent's)"
+}
