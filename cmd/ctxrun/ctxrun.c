@@ -36,6 +36,7 @@ struct ctxrun {
 	int		 preserve_status;
 	int		 detach;	/* -d: the pipe to say the id on */
 	const char	*ssh_host;	/* --ssh */
+	sigset_t	 forward;	/* signals passed on, not cancelling */
 	char		**argv;
 	char		**ssh_argv;	/* the job's argv with --ssh */
 
@@ -60,6 +61,7 @@ enum {
 	OPT_PRESERVE_STATUS,
 	OPT_FOREGROUND,
 	OPT_SSH,
+	OPT_FORWARD,
 };
 
 static const struct option longopts[] = {
@@ -68,6 +70,7 @@ static const struct option longopts[] = {
 	{ "value",		required_argument,	NULL, 'e' },
 	{ "values",		required_argument,	NULL, 'f' },
 	{ "foreground",		no_argument,		NULL, OPT_FOREGROUND },
+	{ "forward",		required_argument,	NULL, OPT_FORWARD },
 	{ "help",		no_argument,		NULL, 'h' },
 	{ "grace",		required_argument,	NULL, 'k' },
 	{ "kill-after",		required_argument,	NULL, 'k' },
@@ -89,9 +92,10 @@ usage(FILE *f, int status)
 	fprintf(f, "usage: ctxrun [-dhVv] [-D time] [-e key=value] [-f file] "
 	    "[-k duration] [-n name] [-p ctx]\n"
 	    "              [-s signal] [-t duration] [--foreground] "
-	    "[--preserve-status]\n"
-	    "              [--section name] [--ssh host] [--] command "
-	    "[arg ...]\n");
+	    "[--forward signal]\n"
+	    "              [--preserve-status] [--section name] [--ssh host] "
+	    "[--]\n"
+	    "              command [arg ...]\n");
 	exit(status);
 }
 
@@ -160,6 +164,24 @@ opt_signal(const char *opt, const char *arg)
 	return sig;
 }
 
+/*
+ * --forward: a signal ctxrun passes on to the command instead of
+ * cancelling the job. Not one it cannot catch, nor one it lives by.
+ */
+static void
+opt_forward(struct ctxrun *r, const char *arg)
+{
+	int	sig = opt_signal("--forward", arg);
+
+	if (sig == SIGKILL || sig == SIGSTOP)
+		errx(CTX_EXIT_FAILURE, "--forward: SIG%s cannot be caught, "
+		    "nor passed on", signal_name(sig));
+	if (sig == SIGCHLD || sig == CTX_SIG_REJOIN)
+		errx(CTX_EXIT_FAILURE, "--forward: ctxrun keeps signal %d "
+		    "(SIG%s) for itself", sig, signal_name(sig));
+	sigaddset(&r->forward, sig);
+}
+
 static void
 parse_options(struct ctxrun *r, int argc, char **argv)
 {
@@ -211,6 +233,9 @@ parse_options(struct ctxrun *r, int argc, char **argv)
 			break;
 		case OPT_FOREGROUND:
 			break;		/* the command keeps the terminal anyway */
+		case OPT_FORWARD:
+			opt_forward(r, optarg);
+			break;
 		case OPT_PRESERVE_STATUS:
 			r->preserve_status = 1;
 			break;
@@ -376,11 +401,22 @@ on_deadline(int which, void *arg)
 	}
 }
 
+/* Cancels the job, as a signal to ctxrun does, and tells ctxd. */
+static void
+cancel(struct ctxrun *r)
+{
+	/* While the job is ending already, this can only bring KILL forward. */
+	if (job_cause(r->job) == JOB_RUNNING)
+		ctxlink_cancel(r->link, r->sig, r->grace);
+	job_end(r->job, JOB_CANCELED, r->sig, r->grace);
+}
+
 /*
  * Signals to ctxrun. INT, TERM, HUP, QUIT and ALRM cancel the job, except a
  * Ctrl-C or Ctrl-\ typed at the terminal: the kernel sends that to the whole
  * foreground process group, the command included, which decides for itself
- * as it would without ctxrun. USR1 and USR2 are passed on to the command.
+ * as it would without ctxrun. USR1, USR2 and those of --forward are passed
+ * on to the command (and a Ctrl-C so passed would come to it twice).
  */
 static void
 on_signal(const struct signalfd_siginfo *si, void *arg)
@@ -392,27 +428,40 @@ on_signal(const struct signalfd_siginfo *si, void *arg)
 		ctxlink_rejoin(r->link);
 		return;
 	}
-	switch (sig) {
-	case SIGUSR1:
-	case SIGUSR2:
+	if ((sig == SIGINT || sig == SIGQUIT) && si->ssi_code == SI_KERNEL) {
+		say(r, "SIG%s from the terminal: left to the command",
+		    signal_name(sig));
+		return;
+	}
+	if (sigismember(&r->forward, sig)) {
 		say(r, "passing SIG%s on to the command", signal_name(sig));
 		job_forward(r->job, sig);
 		return;
-	case SIGINT:
-	case SIGQUIT:
-		if (si->ssi_code == SI_KERNEL) {
-			say(r, "SIG%s from the terminal: left to the command",
-			    signal_name(sig));
-			return;
-		}
-		break;
 	}
-	/* While the job is ending already, this can only bring KILL forward. */
 	say(r, "got SIG%s from pid %u, cancelling", signal_name(sig),
 	    si->ssi_pid);
-	if (job_cause(r->job) == JOB_RUNNING)
-		ctxlink_cancel(r->link, r->sig, r->grace);
-	job_end(r->job, JOB_CANCELED, r->sig, r->grace);
+	cancel(r);
+}
+
+/* The signals ctxrun takes: those that cancel, and those passed on. */
+static size_t
+signals_taken(const struct ctxrun *r, int *sigs, size_t len)
+{
+	const int	 own[] = {
+		SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGALRM, CTX_SIG_REJOIN
+	};
+	size_t		 i, n = 0;
+	int		 sig;
+
+	for (i = 0; i < sizeof own / sizeof own[0] && n < len; i++)
+		sigs[n++] = own[i];
+	for (sig = 1; sig < NSIG && n < len; sig++) {
+		if (sigismember(&r->forward, sig) == 1 &&
+		    sig != SIGINT && sig != SIGTERM && sig != SIGHUP &&
+		    sig != SIGQUIT && sig != SIGALRM)
+			sigs[n++] = sig;
+	}
+	return n;
 }
 
 /* The earlier of two points in time, NSEC_NONE meaning never. */
@@ -826,10 +875,6 @@ exit_status(const struct ctxrun *r)
 int
 main(int argc, char **argv)
 {
-	const int		 sigs[] = {
-		SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGALRM, SIGUSR1, SIGUSR2,
-		CTX_SIG_REJOIN
-	};
 	struct ctxrun		 r = { 0 };
 	struct job_params	 jp = { 0 };
 	struct values		 vs;
@@ -841,7 +886,8 @@ main(int argc, char **argv)
 	char			 cgname[ID_LEN + 32], ts[TIMESTAMP_LEN];
 	nsec_t			 now, mono, own, deadline;
 	sigset_t		 rejoin;
-	int			 status;
+	int			 sigs[NSIG], status;
+	size_t			 nsigs;
 
 	job_save_signals();
 	/* Held from the start: ctxd may call us back as soon as we register. */
@@ -855,6 +901,9 @@ main(int argc, char **argv)
 	r.grace = conf.grace;
 	r.sig = SIGTERM;
 	values_init(&r.values);
+	sigemptyset(&r.forward);
+	sigaddset(&r.forward, SIGUSR1);
+	sigaddset(&r.forward, SIGUSR2);
 	parse_options(&r, argc, argv);
 	read_parent(&r);
 	load_values(&r, &vs);
@@ -903,9 +952,8 @@ main(int argc, char **argv)
 
 	if ((r.base = event_base_new()) == NULL)
 		errx(CTX_EXIT_FAILURE, "cannot start the event loop");
-	sf = sigfd_open(r.base, sigs, sizeof sigs / sizeof sigs[0], on_signal,
-	    &r);
-	if (sf == NULL)
+	nsigs = signals_taken(&r, sigs, sizeof sigs / sizeof sigs[0]);
+	if ((sf = sigfd_open(r.base, sigs, nsigs, on_signal, &r)) == NULL)
 		err(CTX_EXIT_FAILURE, "cannot catch signals");
 
 	cg = getenv(ENV_CGROUP);
