@@ -36,6 +36,7 @@ struct ctxrun {
 	int		 preserve_status;
 	int		 detach;	/* -d: the pipe to say the id on */
 	const char	*ssh_host;	/* --ssh */
+	int		 no_hangup;	/* --no-hangup */
 	sigset_t	 forward;	/* signals passed on, not cancelling */
 	char		**argv;
 	char		**ssh_argv;	/* the job's argv with --ssh */
@@ -54,6 +55,7 @@ struct ctxrun {
 	struct ctxlink	*link;		/* NULL: on our own */
 	struct event_base *base;
 	struct job	*job;
+	struct hangup	*hangup;	/* NULL: not watched */
 };
 
 enum {
@@ -62,6 +64,7 @@ enum {
 	OPT_FOREGROUND,
 	OPT_SSH,
 	OPT_FORWARD,
+	OPT_NO_HANGUP,
 };
 
 static const struct option longopts[] = {
@@ -75,6 +78,7 @@ static const struct option longopts[] = {
 	{ "grace",		required_argument,	NULL, 'k' },
 	{ "kill-after",		required_argument,	NULL, 'k' },
 	{ "name",		required_argument,	NULL, 'n' },
+	{ "no-hangup",		no_argument,		NULL, OPT_NO_HANGUP },
 	{ "parent",		required_argument,	NULL, 'p' },
 	{ "preserve-status",	no_argument,		NULL, OPT_PRESERVE_STATUS },
 	{ "signal",		required_argument,	NULL, 's' },
@@ -93,8 +97,8 @@ usage(FILE *f, int status)
 	    "[-k duration] [-n name] [-p ctx]\n"
 	    "              [-s signal] [-t duration] [--foreground] "
 	    "[--forward signal]\n"
-	    "              [--preserve-status] [--section name] [--ssh host] "
-	    "[--]\n"
+	    "              [--no-hangup] [--preserve-status] [--section name] "
+	    "[--ssh host] [--]\n"
 	    "              command [arg ...]\n");
 	exit(status);
 }
@@ -235,6 +239,9 @@ parse_options(struct ctxrun *r, int argc, char **argv)
 			break;		/* the command keeps the terminal anyway */
 		case OPT_FORWARD:
 			opt_forward(r, optarg);
+			break;
+		case OPT_NO_HANGUP:
+			r->no_hangup = 1;
 			break;
 		case OPT_PRESERVE_STATUS:
 			r->preserve_status = 1;
@@ -462,6 +469,35 @@ signals_taken(const struct ctxrun *r, int *sigs, size_t len)
 			sigs[n++] = sig;
 	}
 	return n;
+}
+
+/* The ssh session has gone (hangup.c): the job is cancelled, as by HUP. */
+static void
+on_hangup(int fd, void *arg)
+{
+	struct ctxrun	*r = arg;
+
+	say(r, "hangup: the ssh session closed standard %s, cancelling",
+	    fd == STDIN_FILENO ? "input" : fd == STDOUT_FILENO ? "output" :
+	    "error");
+	cancel(r);
+}
+
+/*
+ * In an ssh session without a terminal, the session's end is watched on
+ * the standard streams; unless --no-hangup, or -d, whose job is to outlive
+ * the session that started it.
+ */
+static void
+watch_hangup(struct ctxrun *r)
+{
+	if (r->no_hangup || r->detach || !hangup_in_ssh())
+		return;
+	r->hangup = hangup_watch(r->base, on_hangup, r);
+	if (r->hangup == NULL && errno != 0)
+		err(CTX_EXIT_FAILURE, "cannot watch the ssh session");
+	if (r->hangup != NULL)
+		say(r, "in an ssh session: its hangup cancels the job");
 }
 
 /* The earlier of two points in time, NSEC_NONE meaning never. */
@@ -955,6 +991,7 @@ main(int argc, char **argv)
 	nsigs = signals_taken(&r, sigs, sizeof sigs / sizeof sigs[0]);
 	if ((sf = sigfd_open(r.base, sigs, nsigs, on_signal, &r)) == NULL)
 		err(CTX_EXIT_FAILURE, "cannot catch signals");
+	watch_hangup(&r);
 
 	cg = getenv(ENV_CGROUP);
 	/* For people: cgroup_create adds what makes it unique. */
@@ -1007,6 +1044,7 @@ main(int argc, char **argv)
 	if (r.link == NULL && jp.cgroup_name != NULL)
 		cgroup_sweep_here();
 	sigfd_close(sf);
+	hangup_free(r.hangup);
 	event_base_free(r.base);
 	values_free(&vs);
 	values_free(&r.values);

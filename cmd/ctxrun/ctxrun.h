@@ -1,8 +1,9 @@
 /*
  * ctxrun.h: ctxrun's own parts. ctxrun.c reads the command line and runs
  * one job: job.c spawns and ends its processes, deadline.c fires its
- * deadlines, ctxlink.c is its link to ctxd, sigfd.c takes its signals, and
- * id.c names a context made without a daemon.
+ * deadlines, ctxlink.c is its link to ctxd, sigfd.c takes its signals,
+ * hangup.c notices an ssh session that has gone, and id.c names a context
+ * made without a daemon.
  */
 #ifndef CTXRUN_H
 #define CTXRUN_H
@@ -57,6 +58,13 @@ void		 ctxlink_started(struct ctxlink *, const char *);
 void		 ctxlink_cancel(struct ctxlink *, int, nsec_t);
 void		 ctxlink_rejoin(struct ctxlink *);
 void		 ctxlink_close(struct ctxlink *, const char *, int);
+
+/* hangup.c */
+struct hangup;
+typedef void	 hangup_cb(int, void *);
+int		 hangup_in_ssh(void);
+struct hangup	*hangup_watch(struct event_base *, hangup_cb *, void *);
+void		 hangup_free(struct hangup *);
 
 /* ssh.c */
 #define ENV_SSH		"CTX_SSH"	/* the ssh program of --ssh */
