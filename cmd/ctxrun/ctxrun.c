@@ -180,9 +180,12 @@ opt_forward(struct ctxrun *r, const char *arg)
 	if (sig == SIGKILL || sig == SIGSTOP)
 		errx(CTX_EXIT_FAILURE, "--forward: SIG%s cannot be caught, "
 		    "nor passed on", signal_name(sig));
-	if (sig == SIGCHLD || sig == CTX_SIG_REJOIN)
-		errx(CTX_EXIT_FAILURE, "--forward: ctxrun keeps signal %d "
-		    "(SIG%s) for itself", sig, signal_name(sig));
+	if (sig == SIGCHLD)
+		errx(CTX_EXIT_FAILURE, "--forward: ctxrun keeps SIGCHLD for "
+		    "itself, to reap the job");
+	if (sig == CTX_SIG_REJOIN)
+		errx(CTX_EXIT_FAILURE, "--forward: ctxrun keeps SIGRTMIN+8 "
+		    "(%d) for itself, to rejoin ctxd", sig);
 	sigaddset(&r->forward, sig);
 }
 
