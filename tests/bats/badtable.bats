@@ -118,6 +118,27 @@ $SNAP"
 	row 125 "not a host" -- ctxrun --ssh -oProxyCommand=x touch marker
 }
 
+@test "ctxrun --forward KILL: a signal that cannot be caught" {
+	row 125 "--forward: SIGKILL cannot be caught" -- ctxrun --forward KILL touch marker
+}
+
+@test "ctxrun --forward sigstop: a signal that cannot be caught" {
+	row 125 "--forward: SIGSTOP cannot be caught" -- ctxrun --forward sigstop touch marker
+}
+
+@test "ctxrun --forward CHLD: ctxrun's own signal" {
+	row 125 "--forward: ctxrun keeps SIGCHLD" -- ctxrun --forward CHLD touch marker
+}
+
+@test "ctxrun --forward RTMIN+8: ctxrun's own signal, the one to rejoin ctxd" {
+	row 125 "--forward: ctxrun keeps SIGRTMIN+8 ($(($(kill -l RTMIN) + 8)))" -- \
+		ctxrun --forward "$(($(kill -l RTMIN) + 8))" touch marker
+}
+
+@test "ctxrun --forward NOSUCH: unknown signal" {
+	row 125 "--forward: unknown signal 'NOSUCH'" -- ctxrun --forward NOSUCH touch marker
+}
+
 # --- ctxrun: values -----------------------------------------------------------------
 
 @test "ctxrun -e CTX_MINE=1: a CTX_ key" {
