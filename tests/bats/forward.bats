@@ -12,7 +12,7 @@ RELOADER='trap "echo hup >>got" HUP; echo $$ >pid
 	while [ ! -e stop ]; do sleep 0.01; done; exit 3'
 
 # hup_twice PID: two HUPs to PID, each once the command has counted the
-# one before; then ./stop.
+# one before.
 hup_twice() {
 	kill -HUP "$1"
 	wait_grep got hup 3 || fail "the first HUP did not reach the command; stderr: $(cat err)"
@@ -22,7 +22,6 @@ hup_twice() {
 	while (($(grep -c hup got) < 2 && n++ < 150)); do
 		sleep 0.02
 	done
-	: >stop
 }
 
 @test "forward: --forward HUP passes HUP on to the command, which goes on" {
@@ -30,6 +29,7 @@ hup_twice() {
 	local cpid=$CTX_BG_PID
 	read_pid pid >/dev/null
 	hup_twice "$cpid"
+	: >stop
 	wait_status "$cpid" 3
 	[[ $BG_STATUS == 3 ]] ||
 		fail "status $BG_STATUS, expected the command's 3; stderr: $(cat err)"
@@ -54,6 +54,7 @@ hup_twice() {
 	kill -WINCH "$cpid"
 	wait_grep got winch 3 || fail "WINCH not passed on; stderr: $(cat err)"
 	hup_twice "$cpid"
+	: >stop
 	wait_status "$cpid" 3
 	[[ $BG_STATUS == 3 ]] || fail "status $BG_STATUS; stderr: $(cat err)"
 }
@@ -97,11 +98,14 @@ ns_bg() {
 		fail "pid $CTXRUN_PID is not ctxrun"
 }
 
-@test "forward: as PID 1, a HUP from outside the namespace is passed on" {
-	ns_bg -t 4s --forward HUP sh -c "$RELOADER"
+@test "forward: README's ENTRYPOINT as PID 1: docker kill -s HUP is passed on, docker stop cancels" {
+	CTX_SOCKET=none ns_bg -k 8s --forward HUP -- sh -c "$RELOADER"
 	hup_twice "$CTXRUN_PID"
+	timer_start
+	kill -TERM "$CTXRUN_PID"
 	wait_status "$NS_PID" 4
-	[[ $BG_STATUS == 3 ]] || fail "status $BG_STATUS; stderr: $(cat err)"
+	[[ $BG_STATUS == 130 ]] || fail "status $BG_STATUS; stderr: $(cat err)"
+	assert_elapsed_lt 1000
 	assert_equal "$(grep -c hup got)" 2
 }
 
