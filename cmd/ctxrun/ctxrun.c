@@ -501,6 +501,8 @@ watch_hangup(struct ctxrun *r)
 		err(CTX_EXIT_FAILURE, "cannot watch the ssh session");
 	if (r->hangup != NULL)
 		say(r, "in an ssh session: its hangup cancels the job");
+	else
+		say(r, "in an ssh session, but no stream of it to watch");
 }
 
 /* The earlier of two points in time, NSEC_NONE meaning never. */

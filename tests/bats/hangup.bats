@@ -177,3 +177,10 @@ not_hangup() {
 	wait_file finished 3 || fail "the detached job did not finish"
 	wait_gone "$(cat cpid)" 2 || fail "the detached ctxrun did not exit"
 }
+
+@test "hangup: no stream of the session to watch, and -v says so" {
+	SSH_CONNECTION='127.0.0.1 50000 127.0.0.1 22' setsid -w "$CTXRUN" -v \
+		-t 5s true </dev/null >/dev/null 2>err
+	grep -q 'in an ssh session, but no stream of it to watch' err ||
+		fail "stderr: $(cat err)"
+}
