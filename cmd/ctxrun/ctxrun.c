@@ -963,7 +963,7 @@ main(int argc, char **argv)
 					   gets it back */
 	if (find_tree(&r, &conf))
 		join_tree(&r, &vs, now, mono, &conf);
-	else if (r.socket != NULL)
+	else if (r.socket != NULL && strcmp(r.socket, CLIENT_NO_SOCKET) != 0)
 		join_later(&r, &vs, now, mono, &conf);
 	if (r.parent_deadline <= now || r.deadline <= now) {
 		say(&r, "%sdeadline has passed, not starting",
