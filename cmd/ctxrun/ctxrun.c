@@ -884,6 +884,7 @@ ssh_job(struct ctxrun *r, nsec_t mono, nsec_t deadline, int inherited)
 	sp.values = &r->values;
 	sp.verbose = r->verbose;
 	sp.preserve_status = r->preserve_status;
+	sp.no_hangup = r->no_hangup;
 	sp.argv = r->argv;
 	r->ssh_argv = ssh_argv(&sp);
 	setenv_or_unset(ENV_DEADLINE, NULL);

@@ -79,6 +79,7 @@ struct ssh_params {
 	const struct values	*values;	/* -e */
 	int			 verbose;
 	int			 preserve_status;
+	int			 no_hangup;	/* the remote watches no session */
 	char *const		*argv;
 };
 char		*ssh_command_line(const struct ssh_params *);

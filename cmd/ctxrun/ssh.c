@@ -86,6 +86,8 @@ ssh_command_line(const struct ssh_params *sp)
 	ssh_word(&line, buf);
 	if (sp->preserve_status)
 		ssh_word(&line, "--preserve-status");
+	if (sp->no_hangup)
+		ssh_word(&line, "--no-hangup");
 	TAILQ_FOREACH(v, sp->values, entry) {
 		xasprintf(&pair, "%s=%s", v->key, v->val);
 		ssh_word(&line, "-e");

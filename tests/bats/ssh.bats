@@ -92,12 +92,16 @@ teardown() {
 	ctx_teardown
 }
 
-# The remote command of the budget tests: it writes its pid, then the time
-# it is ended at (the real clock: not under faketime's preload), in ms.
-REMOTE_JOB='echo $$ >remote.pid; trap "env -u LD_PRELOAD date +%s%3N >end; exit 143" TERM; sleep 10 & wait'
+# The remote command of the budget tests: it writes its pid, then, when it
+# is ended, a file whose arrival the test times on its own clock. The trap
+# forks nothing: a process forked while the job is being ended gets the
+# signal too (ctxrun.1 CONTAINMENT), and would die before it wrote.
+REMOTE_JOB='echo $$ >remote.pid; trap "echo >end; exit 143" TERM; sleep 10 & wait'
 
 # budget_crosses [FAKETIME OFFSET]: ctxrun -t 1s --ssh ends the local job at
-# its deadline (124), and the remote job within 1 s of it.
+# its deadline (124), and the remote job within 1 s of it. The remote job
+# watches no session (--no-hangup crosses): its own deadline, the budget
+# that crossed, ends it, not the session's end.
 budget_crosses() {
 	local dl end skew
 	if [[ -n ${1:-} ]]; then
@@ -106,7 +110,7 @@ budget_crosses() {
 		CTX_SSH_CTXRUN="env ASAN_OPTIONS=verify_asan_link_order=0 faketime -f $1 $CTXRUN"
 	fi
 	cd "$BATS_TEST_TMPDIR/remote"
-	run --separate-stderr ctxrun -v -t 1s -k 1s --ssh testhost -- \
+	run --separate-stderr ctxrun -v --no-hangup -t 1s -k 1s --ssh testhost -- \
 	    sh -c "cd '$PWD' && $REMOTE_JOB"
 	assert_failure 124
 	[[ $stderr =~ deadline\ ([0-9TZ:.-]+)\ \(own\) ]] ||
@@ -120,7 +124,7 @@ budget_crosses() {
 		((${skew#-} > 29000)) || fail "the remote clock is off by $skew ms only"
 	fi
 	wait_file end 3 || fail "the remote job was not ended; stderr: $stderr"
-	end=$(<end)
+	end=$(now_ms)
 	echo "# remote end - local deadline: $((end - dl)) ms${1:+ (remote clock $1)}" >&3
 	((end - dl < 1000 && dl - end < 1000)) ||
 		fail "the remote job ended $((end - dl)) ms after the local deadline"
@@ -200,4 +204,63 @@ budget_crosses() {
 	assert_output --regexp "^[0-9]+ root $CTX_DEADLINE INT 3s\$"
 	assert_stderr_contains "CTX_ID 4242 is not known to ctxd (it came through ssh): a root in its tree"
 	assert_stderr_contains "(parent's)"
+}
+
+# --- a cancel crosses ssh with no pty (SPEC §13) -------------------------------
+
+# hangup_job: a --ssh job in the background whose remote command leaves a
+# setsid'd child, and waits (30 s at most). Sets LOCAL_PID, REMOTE_PID and
+# CHILD_PID once both have started.
+hangup_job() {
+	cd "$BATS_TEST_TMPDIR/remote"
+	ctxrun_bg out err -n across -t 30s -k 1s --ssh testhost -- sh -c \
+	    "cd '$PWD' || exit; setsid sh -c 'echo \$\$ >child.pid; exec sleep 30' & $REMOTE_JOB"
+	LOCAL_PID=$CTX_BG_PID
+	REMOTE_PID=$(read_pid remote.pid) || fail "no remote job: $(cat err)"
+	CHILD_PID=$(read_pid child.pid) || fail "no setsid'd child: $(cat err)"
+}
+
+# remote_gone T0: the remote job ended (its trap ran) and its setsid'd
+# child is gone, within 1 s of T0 (ms).
+remote_gone() {
+	wait_file end 1 || fail "the remote job was not ended within 1 s"
+	wait_gone "$CHILD_PID" 1 || fail "the remote setsid'd child survived"
+	echo "# session gone to remote job ended: $(($(now_ms) - $1)) ms" >&3
+}
+
+@test "ssh: kill -9 of the local ssh ends the remote job and its setsid'd child within 1 s" {
+	sshd_start
+	hangup_job
+	local ssh t0
+	ssh=$(cat "/proc/$LOCAL_PID/task/$LOCAL_PID/children")
+	[[ $ssh =~ ^[0-9]+\ ?$ ]] || fail "the local job is not one process: '$ssh'"
+	t0=$(now_ms)
+	kill -KILL $ssh
+	remote_gone "$t0"
+	wait_status "$LOCAL_PID" 3
+	[ "$BG_STATUS" -eq 137 ] || fail "the local ctxrun exited $BG_STATUS"
+}
+
+@test "ssh: a cancel of the local job ends the remote job within 1 s" {
+	sshd_start
+	hangup_job
+	local t0
+	t0=$(now_ms)
+	ctxctl cancel -k 1s across >/dev/null
+	remote_gone "$t0"
+	wait_status "$LOCAL_PID" 3
+	[ "$BG_STATUS" -eq 130 ] || fail "the local ctxrun exited $BG_STATUS"
+}
+
+@test "ssh: --no-hangup crosses: the remote job outlives the session, to its own deadline" {
+	sshd_start
+	cd "$BATS_TEST_TMPDIR/remote"
+	ctxrun_bg out err --no-hangup -t 1s --ssh testhost -- sh -c \
+	    "cd '$PWD' || exit; $REMOTE_JOB"
+	read_pid remote.pid >/dev/null || fail "no remote job: $(cat err)"
+	kill -KILL "$(cat "/proc/$CTX_BG_PID/task/$CTX_BG_PID/children")"
+	wait_status "$CTX_BG_PID" 3
+	sleep 0.3
+	[ ! -e end ] || fail "the remote job was ended with the session"
+	wait_file end 2 || fail "the remote job's own deadline did not end it"
 }
