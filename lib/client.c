@@ -305,6 +305,22 @@ client_saved(const char *path)
 	return r;
 }
 
+/* Is pid this process's parent, or the parent's parent, and so on? */
+static int
+client_ancestor(pid_t pid)
+{
+	pid_t	p = getppid();
+	int	depth;
+
+	for (depth = 0; p > 1 && depth < 64; depth++) {
+		if (p == pid)
+			return 1;
+		if (proc_parent(p, &p) == -1)
+			return 0;
+	}
+	return 0;
+}
+
 /*
  * Why this process must not start ctxd, or NULL if it may. A daemon is
  * never part of a job (SPEC §12): one started from inside a job would be
@@ -318,10 +334,16 @@ static const char *
 client_no_start(void)
 {
 	const char	*s;
+	char		*end;
+	long		 pid;
 
 	if (getpid() == 1)
 		return "PID 1 of a PID namespace starts none";
-	if ((s = getenv(ENV_PID)) != NULL && *s != '\0')
+	if ((s = getenv(ENV_PID)) == NULL || *s == '\0')
+		return NULL;
+	/* Only our own ctxrun's: one that came through ssh is not. */
+	pid = strtol(s, &end, 10);
+	if (*end == '\0' && pid > 1 && client_ancestor((pid_t)pid))
 		return "none is started from inside a job (" ENV_PID " is set)";
 	return NULL;
 }

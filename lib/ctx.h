@@ -216,6 +216,7 @@ int		 proctree_own(void);
 int		 proctree_scan(pid_t, struct proclist *);
 int		 proc_signal(const struct proc *, int, int);
 int		 proc_start(pid_t, unsigned long long *);
+int		 proc_parent(pid_t, pid_t *);
 int		 cgroup_signal(const struct cgroup *, int, int, struct proclist *);
 
 /* idseq.c */

@@ -210,6 +210,18 @@ proc_signal(const struct proc *p, int sig, int cont)
 	return 1;
 }
 
+/* The parent of a live process. */
+int
+proc_parent(pid_t pid, pid_t *ppid)
+{
+	struct proc	p;
+
+	if (proc_read(pid, &p) != 0)
+		return -1;
+	*ppid = p.ppid;
+	return 0;
+}
+
 /* The start time of a live process, to know it again later. */
 int
 proc_start(pid_t pid, unsigned long long *start)

@@ -264,3 +264,14 @@ remote_gone() {
 	[ ! -e end ] || fail "the remote job was ended with the session"
 	wait_file end 2 || fail "the remote job's own deadline did not end it"
 }
+
+@test "ssh: a CTX_PID that came through ssh does not keep the remote side from starting its daemon" {
+	sshd_start "AcceptEnv CTX_*"
+	# the pid of a ctxrun on the other host: here, no ancestor of the
+	# remote ctxrun (the test's shell is: it started sshd)
+	ssh_send "SetEnv CTX_PID=2"
+	run --separate-stderr "$CTX_SSH" testhost "$CTXRUN -v true"
+	assert_success
+	assert_stderr_contains "in the tree of ctxd"
+	refute_stderr_contains "none is started from inside a job"
+}
