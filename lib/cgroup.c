@@ -195,7 +195,7 @@ cgroup_lock(const char *path)
 	return fd;
 }
 
-static void	cgroup_sweep(const char *);
+static void	cgroup_sweep(const char *, size_t);
 
 /*
  * Removes the cgroup at path if nobody holds it and nothing is in it,
@@ -217,25 +217,28 @@ cgroup_sweep_one(const char *path)
 	if (fstat(fd, &a) == 0 && stat(path, &b) == 0 &&
 	    a.st_dev == b.st_dev && a.st_ino == b.st_ino &&
 	    rmdir(path) == -1 && errno == EBUSY) {
-		cgroup_sweep(path);
+		cgroup_sweep(path, 0);
 		(void)rmdir(path);
 	}
 	close(fd);
 }
 
-/* Removes the abandoned ctx-* cgroups in dir. */
+/* Removes the abandoned ctx-* cgroups in dir, looking at max (0: all). */
 static void
-cgroup_sweep(const char *dir)
+cgroup_sweep(const char *dir, size_t max)
 {
 	struct dirent	*de;
 	DIR		*d;
 	char		*sub;
+	size_t		 n = 0;
 
 	if ((d = opendir(dir)) == NULL)
 		return;
 	while ((de = readdir(d)) != NULL) {
 		if (de->d_type != DT_DIR || strncmp(de->d_name, "ctx-", 4) != 0)
 			continue;
+		if (max != 0 && n++ == max)
+			break;
 		xasprintf(&sub, "%s/%s", dir, de->d_name);
 		cgroup_sweep_one(sub);
 		free(sub);
@@ -244,19 +247,20 @@ cgroup_sweep(const char *dir)
 }
 
 /*
- * Removes the abandoned job cgroups below this process's own cgroup. It
- * opens and locks each ctx-* cgroup there: with a thousand jobs at once,
- * that is too dear for every job's start, so ctxd does it when it starts,
- * and a ctxrun with no daemon when its job is over (a daemon ends the jobs
- * of the ctxruns it loses, cgroups and all).
+ * Removes the abandoned job cgroups below this process's own cgroup,
+ * looking at max of them at the most (0: all). It opens and locks each
+ * ctx-* cgroup it looks at: with a thousand jobs at once, that is too dear
+ * for every job's start, so ctxd does it, whole, when it starts, and a
+ * ctxrun with no daemon when its job is over, for a few (a daemon ends the
+ * jobs of the ctxruns it loses, cgroups and all).
  */
 void
-cgroup_sweep_here(void)
+cgroup_sweep_here(size_t max)
 {
 	char	*dir;
 
 	if ((dir = cgroup_here()) != NULL)
-		cgroup_sweep(dir);
+		cgroup_sweep(dir, max);
 	free(dir);
 }
 

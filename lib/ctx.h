@@ -187,7 +187,7 @@ void		 config_free(struct config *);
 /* cgroup.c */
 struct cgroup;
 struct cgroup	*cgroup_create(const char *, char **);
-void		 cgroup_sweep_here(void);
+void		 cgroup_sweep_here(size_t);
 int		 cgroup_procs_fd(const struct cgroup *);
 int		 cgroup_events_fd(const struct cgroup *);
 int		 cgroup_populated(const struct cgroup *);

@@ -154,7 +154,7 @@ main(int argc, char **argv)
 		close(ready);
 	}
 	/* Job cgroups left by ctxruns killed with SIGKILL, where jobs start. */
-	cgroup_sweep_here();
+	cgroup_sweep_here(0);
 
 	event_base_dispatch(base);
 	server_close();

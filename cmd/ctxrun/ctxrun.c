@@ -20,6 +20,13 @@
 
 #include "ctxrun.h"
 
+/*
+ * Abandoned job cgroups a ctxrun with no daemon looks at when its job is
+ * over: a few, so that a thousand such jobs ending at once do not each
+ * look at a thousand; ctxd looks at them all when it starts.
+ */
+#define SWEEP_MAX	16
+
 
 struct ctxrun {
 	/* What the options asked for. */
@@ -1048,7 +1055,7 @@ main(int argc, char **argv)
 	job_free(r.job);
 	/* Cgroups of ctxruns killed with no daemon to end their jobs. */
 	if (r.link == NULL && jp.cgroup_name != NULL)
-		cgroup_sweep_here();
+		cgroup_sweep_here(SWEEP_MAX);
 	sigfd_close(sf);
 	hangup_free(r.hangup);
 	event_base_free(r.base);
