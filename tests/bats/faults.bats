@@ -214,16 +214,6 @@ alive_job() {
 	wait_status_text "$(ctxctl ls | awk '{print $1; exit}')" "err: lost"
 }
 
-# wait_status_text CTX TEXT: poll `ctxctl status CTX` until it shows TEXT.
-wait_status_text() {
-	local i
-	for ((i = 0; i < 100; i++)); do
-		ctxctl status "$1" 2>/dev/null | grep -qF -- "$2" && return 0
-		sleep 0.02
-	done
-	fail "status of $1 never showed '$2': $(ctxctl status "$1" 2>&1)"
-}
-
 @test "faults: a ctxrun killed while its job is being cancelled: ctxd finishes the cancel" {
 	local r inner
 	ctxrun_bg out err -n victim -k 20s -t 20s sh -c '

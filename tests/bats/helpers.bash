@@ -308,6 +308,16 @@ wait_grep() {
 	grep -qF -- "$2" "$1" 2>/dev/null
 }
 
+# wait_status_text CTX TEXT: poll `ctxctl status CTX` until it shows TEXT.
+wait_status_text() {
+	local i
+	for ((i = 0; i < 100; i++)); do
+		ctxctl status "$1" 2>/dev/null | grep -qF -- "$2" && return 0
+		sleep 0.02
+	done
+	fail "status of $1 never showed '$2': $(ctxctl status "$1" 2>&1)"
+}
+
 # wait_status PID TIMEOUT_S: wait for a background child of this shell; sets
 # BG_STATUS.  If it is still running after TIMEOUT_S it is SIGKILLed and the
 # helper fails.

@@ -20,16 +20,6 @@ teardown() {
 	ctx_teardown
 }
 
-# wait_status_text CTX TEXT: poll `ctxctl status CTX` until it shows TEXT.
-wait_status_text() {
-	local i
-	for ((i = 0; i < 100; i++)); do
-		ctxctl status "$1" 2>/dev/null | grep -qF -- "$2" && return 0
-		sleep 0.02
-	done
-	fail "status of $1 never showed '$2': $(ctxctl status "$1" 2>&1)"
-}
-
 # wait_all_gone TIMEOUT_S PIDFILE...: every pid in the files dies in time.
 wait_all_gone() {
 	local t=$1 f pid
