@@ -43,13 +43,13 @@ struct proto_hdr {
 enum msg_type {
 	/* Requests, client to ctxd: 100-199. */
 	MSG_NEW = 100,	/* name parent deadline(ns) timeout(ns) signal grace(ns)
-			   pid cmd [id] [started] v...: make a context; a pid
+			   pid cmd [id] [orphan] v...: make a context; a pid
 			   makes it a job bound to this connection; id, one
-			   its ctxrun took (idseq.c); started, the job runs
-			   already, so an unknown parent makes it a root;
-			   orphan, the parent is a CTX_ID, perhaps of
-			   another daemon: unknown, it makes it a root too.
-			   MSG_NODE, or MSG_FAIL */
+			   its ctxrun took (idseq.c); orphan, the parent is
+			   the CTX_ID of the job's environment, which may be
+			   another daemon's or one this daemon never knew:
+			   unknown, it makes the job a root. MSG_NODE, or
+			   MSG_FAIL */
 	MSG_LIST,	/* [ctx]: MSG_NODE for each node, parents first; MSG_END */
 	MSG_STATUS,	/* ctx: MSG_NODE with values for each match; MSG_END */
 	MSG_CANCEL,	/* ctx... [signal grace]: MSG_OK count, or MSG_FAIL */

@@ -133,13 +133,12 @@ new_parent(struct peer *p, const struct msg *m, struct node **parent)
 		return 0;
 	tree_match(ctx, &np);
 	/*
-	 * A job that started on what its environment says of its parent
-	 * (SPEC §12) runs already: a parent this daemon does not know (it
-	 * ran alone, or is long forgotten) makes it a root, not a failure.
-	 * So does a CTX_ID alone, which may be another daemon's (SPEC §13).
+	 * A parent from the job's environment that this daemon does not
+	 * know makes the job a root, not a failure: it ran alone, is long
+	 * forgotten, or is another daemon's (SPEC §12, §13). The job may
+	 * have started on what its environment says already.
 	 */
-	if (np.n == 0 && (msg_num(m, "started", 0) != 0 ||
-	    msg_num(m, "orphan", 0) != 0)) {
+	if (np.n == 0 && msg_num(m, "orphan", 0) != 0) {
 		free(np.v);
 		return 0;
 	}

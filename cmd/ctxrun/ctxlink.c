@@ -69,8 +69,6 @@ link_fill(struct msgout *mo, const struct ctxlink_req *req)
 		msgout_add(mo, "timeout", "%lld", (long long)req->timeout);
 	if (req->id != NULL)
 		msgout_adds(mo, "id", req->id);
-	if (req->started)
-		msgout_add(mo, "started", "1");
 	if (req->orphan)
 		msgout_add(mo, "orphan", "1");
 	msgout_adds(mo, "signal", signal_name(req->sig));

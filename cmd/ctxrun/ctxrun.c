@@ -587,6 +587,22 @@ command_line(char **argv)
 }
 
 /*
+ * No daemon after all: the job runs alone, and says why, under an id of
+ * ctxrun's own (x...), which no daemon takes for one of its own.
+ */
+static void
+no_daemon(struct ctxrun *r, char *cause)
+{
+	say(r, "no daemon (%s): deadlines hold all the same", cause);
+	free(cause);
+	free(r->socket);
+	r->socket = NULL;
+	*r->id = '\0';
+	free(r->tree);
+	r->tree = NULL;
+}
+
+/*
  * Finds where the tree is kept, and takes the job's id from the ids beside
  * ctxd's socket (idseq.c): the job needs no word from ctxd to start (SPEC
  * §12). Returns 1 if it must wait for ctxd all the same, for a parent that
@@ -604,8 +620,7 @@ find_tree(struct ctxrun *r, const struct config *conf)
 	    NULL) {
 		if (r->parent != NULL)
 			errx(CTX_EXIT_FAILURE, "%s", cause);
-		say(r, "no daemon (%s): deadlines hold all the same", cause);
-		free(cause);
+		no_daemon(r, cause);
 		return 0;
 	}
 	if (strcmp(r->socket, CLIENT_NO_SOCKET) == 0) {
@@ -681,22 +696,6 @@ link_until(const struct ctxrun *r, nsec_t now, nsec_t mono,
 		until = earlier(until,
 		    time_after(mono, first > now ? first - now : 0));
 	return until;
-}
-
-/*
- * No daemon after all: the job runs alone, and says why, under an id of
- * ctxrun's own (x...), which no daemon takes for one of its own.
- */
-static void
-no_daemon(struct ctxrun *r, char *cause)
-{
-	say(r, "no daemon (%s): deadlines hold all the same", cause);
-	free(cause);
-	free(r->socket);
-	r->socket = NULL;
-	*r->id = '\0';
-	free(r->tree);
-	r->tree = NULL;
 }
 
 /*

@@ -14,7 +14,8 @@
 struct ctxlink;
 struct ctxlink_req {
 	const char		*id;		/* taken already; NULL: ctxd's */
-	int			 started;	/* the job runs already */
+	int			 started;	/* the job runs already: no answer
+						   is waited for, none is too late */
 	const char		*name;
 	const char		*parent;	/* NULL: the root */
 	nsec_t			 deadline;	/* wall clock, or NSEC_NONE */
