@@ -4,7 +4,6 @@
  */
 #include <err.h>
 #include <stdio.h>
-#include <string.h>
 
 #include "ctxctl.h"
 
@@ -13,8 +12,6 @@ cmd_env_exec(struct ctl *c, int argc, char **argv)
 {
 	struct nodes	 ns = { 0 };
 	struct msgout	*mo;
-	const char	*kv, *eq;
-	size_t		 i;
 
 	if (argc < 2)
 		ctl_usage(&cmd_env_entry, "no context given");
@@ -28,15 +25,8 @@ cmd_env_exec(struct ctl *c, int argc, char **argv)
 	if (ns.n > 1)
 		errx(CTX_EXIT_FAILURE, "'%s' names %zu contexts: give an id",
 		    argv[1], ns.n);
-	for (i = 0; ns.n > 0 && i < ns.v[0].n; i++) {
-		if (strcmp(ns.v[0].fields[i].key, "v") != 0)
-			continue;
-		kv = ns.v[0].fields[i].val;
-		eq = strchr(kv, '=');
-		printf("export %.*s=", (int)(eq - kv), kv);
-		ctl_shell_quote(eq + 1);
-		putchar('\n');
-	}
+	if (ns.n > 0)
+		ctl_export_values(&ns.v[0]);
 	ctl_nodes_free(&ns);
 	return 0;
 }

@@ -9,7 +9,6 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "ctxctl.h"
 
@@ -34,11 +33,10 @@ new_assign(const char *key, const char *val)
 static void
 new_export(const struct ctl *c, const struct msg *m)
 {
-	const char	*kv, *eq, *sig;
-	char		 ts[TIMESTAMP_LEN], grace[32], *key;
+	const char	*sig;
+	char		 ts[TIMESTAMP_LEN], grace[32];
 	nsec_t		 deadline = msg_num(m, "deadline", NSEC_NONE);
 	int		 inherited = msg_get(m, "isig") != NULL;
-	size_t		 i;
 
 	new_assign(ENV_ID, msg_get(m, "id"));
 	new_assign(ENV_TREE, msg_get(m, "tree"));
@@ -58,16 +56,7 @@ new_export(const struct ctl *c, const struct msg *m)
 		new_assign(ENV_SIGNAL, sig != NULL ? sig : "TERM");
 		new_assign(ENV_GRACE, grace);
 	}
-	for (i = 0; i < m->n; i++) {
-		if (strcmp(m->fields[i].key, "v") != 0)
-			continue;
-		kv = m->fields[i].val;
-		if ((eq = strchr(kv, '=')) == NULL)
-			continue;
-		xasprintf(&key, "%.*s", (int)(eq - kv), kv);
-		new_assign(key, eq + 1);
-		free(key);
-	}
+	ctl_export_values(m);
 }
 
 static int

@@ -305,6 +305,25 @@ ctl_left(const struct msg *m, char *buf, size_t len)
 		    (long long)(left % 60));
 }
 
+/* A node's values, "export KEY='value'" a line, for eval. */
+void
+ctl_export_values(const struct msg *m)
+{
+	const char	*kv, *eq;
+	size_t		 i;
+
+	for (i = 0; i < m->n; i++) {
+		if (strcmp(m->fields[i].key, "v") != 0)
+			continue;
+		kv = m->fields[i].val;
+		if ((eq = strchr(kv, '=')) == NULL)
+			continue;
+		printf("export %.*s=", (int)(eq - kv), kv);
+		ctl_shell_quote(eq + 1);
+		putchar('\n');
+	}
+}
+
 /* Writes s in single quotes, each ' as '\''. */
 void
 ctl_shell_quote(const char *s)

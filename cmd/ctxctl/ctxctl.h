@@ -64,6 +64,7 @@ int		 ctl_signal(const char *, const char *);
 void		 ctl_add_ctxs(struct msgout *, int, char **);
 void		 ctl_left(const struct msg *, char *, size_t);
 void		 ctl_shell_quote(const char *);
+void		 ctl_export_values(const struct msg *);
 
 /* json.c */
 void		 json_string(const char *);
