@@ -147,6 +147,7 @@ struct peer {
 	peer_gone_cb		*finish;	/* its last reply has gone out */
 	int			 dropped;	/* freed on the next turn */
 	int			 throttled;	/* reads off until output drains */
+	int			 hungup;	/* reading its last words */
 
 	/* The server's. */
 	struct node		*job;		/* registered by this peer */

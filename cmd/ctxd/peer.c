@@ -64,7 +64,7 @@ peer_send(struct peer *p, struct msgout *mo)
 {
 	struct evbuffer	*out = bufferevent_get_output(p->bev);
 
-	if (p->dropped) {
+	if (p->dropped || p->hungup) {
 		msgout_free(mo);
 		return -1;
 	}
@@ -158,14 +158,41 @@ peer_written(struct bufferevent *bev, void *arg)
 	}
 }
 
+/*
+ * A peer that hung up may have said its last words first: a ctxrun whose
+ * job ended at once sends how it ended and closes without waiting for the
+ * answer to its registration, and the write of that answer fails (EPIPE)
+ * before the loop reads on. So what is still in the socket is read and
+ * handled before the peer goes; the answers have nowhere to go.
+ */
+static void
+peer_last_words(struct peer *p)
+{
+	struct evbuffer	*in = bufferevent_get_input(p->bev);
+	struct evbuffer	*out = bufferevent_get_output(p->bev);
+	evutil_socket_t	 fd = bufferevent_getfd(p->bev);
+
+	p->hungup = 1;
+	evbuffer_drain(out, evbuffer_get_length(out));
+	/* A bufferevent freezes the end of its input to all but itself. */
+	evbuffer_unfreeze(in, 0);
+	while (evbuffer_read(in, fd, -1) > 0)
+		;
+	evbuffer_freeze(in, 0);
+	if (!p->dropped && p->finish == NULL)
+		peer_read(p->bev, p);
+}
+
 static void
 peer_event(struct bufferevent *bev, short what, void *arg)
 {
 	(void)bev;
 	if (what & BEV_EVENT_TIMEOUT)
 		peer_drop(arg, "does not read");
-	else if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR))
+	else if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR)) {
+		peer_last_words(arg);
 		peer_drop(arg, NULL);	/* it hung up: nothing to say */
+	}
 }
 
 /*

@@ -494,3 +494,28 @@ EOF
 	wait "$py" || true
 	check_survived "$pid" "$id"
 }
+
+@test "a job that says how it ended and hangs up at once keeps its status" {
+	# A ctxrun whose job ends at once sends its exit and closes without
+	# reading the answer to its registration; writing that answer fails
+	# before ctxd reads on. The exit must still count: not "lost".
+	ctxctl new -n keep >/dev/null
+	"$PYTHON" -I -S - "$(ctx_sock)" <<'EOF'
+import os, socket, struct, sys
+def msg(t, fields):
+    p = b''.join(k + b'=' + v + b'\0' for k, v in fields)
+    return struct.pack('<HHI', 1, t, len(p)) + p
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.connect(sys.argv[1])
+s.shutdown(socket.SHUT_RD)	# the answer cannot be written
+# a value big enough that ctxd reads the registration in several turns
+new = msg(100, [(b'name', b'fast'), (b'signal', b'TERM'),
+                (b'grace', b'1000000000'), (b'pid', str(os.getpid()).encode()),
+                (b'cmd', b'true'), (b'v', b'BIG=' + b'x' * 16300)])
+s.sendall(new + msg(106, [(b'err', b'exited 0'), (b'status', b'0')]))
+s.close()
+EOF
+	wait_status_text fast 'state: done'
+	run grep -E '^(err|exit):' < <(ctxctl status fast)
+	assert_output $'err: exited 0\nexit: 0'
+}
