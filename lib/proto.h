@@ -43,8 +43,9 @@ struct proto_hdr {
 enum msg_type {
 	/* Requests, client to ctxd: 100-199. */
 	MSG_NEW = 100,	/* name parent deadline(ns) timeout(ns) signal grace(ns)
-			   pid cmd [id] [orphan] v...: make a context; a pid
-			   makes it a job bound to this connection; id, one
+			   pid cmd [id] [orphan] [cgroup] v...: make a
+			   context; a pid makes it a job bound to this
+			   connection, running in cgroup if given; id, one
 			   its ctxrun took (idseq.c); orphan, the parent is
 			   the CTX_ID of the job's environment, which may be
 			   another daemon's or one this daemon never knew:
@@ -55,11 +56,13 @@ enum msg_type {
 	MSG_CANCEL,	/* ctx... [signal grace]: MSG_OK count, or MSG_FAIL */
 	MSG_WAIT,	/* ctx...: MSG_NODE for each once all are done; MSG_END */
 	MSG_ENV,	/* ctx: MSG_NODE with the effective values */
-	MSG_EXIT,	/* err status: the job of this connection has ended */
+	MSG_EXIT,	/* err status: the job of this connection has ended.
+			   No reply */
 	MSG_DAEMON,	/* MSG_NODE: pid uptime contexts socket */
 	MSG_STOP,	/* MSG_OK; then ctxd exits */
 	MSG_JOB,	/* [cgroup]: the job of this connection has started, in
-			   that cgroup. MSG_OK */
+			   that cgroup (a job that waited for MSG_NODE). No
+			   reply */
 	MSG_REJOIN,	/* id: a job's ctxrun, back after ctxd restarted, takes
 			   its node again. MSG_NODE, or MSG_FAIL */
 

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <event2/event.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +21,23 @@ usage(const char *what, const char *arg)
 {
 	errx(CTX_EXIT_FAILURE, "%s '%s' (usage: ctxd [-f] [-c file] "
 	    "[-S socket])", what, arg);
+}
+
+/*
+ * SCHED_BATCH: a message from a job's ctxrun wakes us on its CPU (a unix
+ * socket's wakeup is a "sync" one), and a normal task woken there takes
+ * the CPU from the ctxrun at once, while it is starting its job. A batch
+ * task preempts nobody on waking: it runs when ctxrun waits, or on another
+ * CPU. The daemon is never on a job's path (SPEC §12); what waits for it
+ * (ctxctl) waits a tick at the most on a busy CPU. Any user may ask it.
+ */
+static void
+stay_off_the_path(void)
+{
+	struct sched_param	sp = { .sched_priority = 0 };
+
+	if (sched_setscheduler(0, SCHED_BATCH, &sp) == -1)
+		log_warnx("SCHED_BATCH: %s", strerror(errno));
 }
 
 /*
@@ -136,6 +154,7 @@ main(int argc, char **argv)
 		detach(&ready);
 	log_open("ctxd", conf.log_level,
 	    foreground ? "-" : conf.log_file);
+	stay_off_the_path();
 	if ((base = event_base_new()) == NULL)
 		fatalx("cannot start the event loop");
 	if (server_listen(base, &conf, path, &cause) == -1)

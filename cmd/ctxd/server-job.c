@@ -51,7 +51,6 @@ handle_job(struct peer *p, const struct msg *m)
 	free(n->job->cgroup);
 	n->job->cgroup = cg != NULL && *cg != '\0' ? xstrdup(cg) : NULL;
 	state_node(n);
-	peer_ok(p, 1);
 }
 
 /* Tells a job's ctxrun to end its job. */

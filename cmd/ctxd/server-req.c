@@ -258,16 +258,20 @@ handle_new(struct peer *p, const struct msg *m)
 	TAILQ_CONCAT(&n->values, &vs, entry);
 	if (n->pid != 0) {
 		n->job = xcalloc(1, sizeof *n->job);
+		/* A job that did not wait for us has started, in this. */
+		if ((s = msg_get(m, "cgroup")) != NULL && *s != '\0')
+			n->job->cgroup = xstrdup(s);
 		(void)proc_start(n->pid, &n->job->start);
 		n->peer = p;
 		p->job = n;
 	} else if (tree_arm(n) == -1)
 		fatal("%s: timer", __func__);
 	state_node(n);
-	log_info("context %llu made (%s, parent %llu) by pid %d",
-	    (unsigned long long)n->id, n->pid != 0 ? "job" : "no process",
-	    parent != NULL ? (unsigned long long)parent->id : 0ULL,
-	    (int)p->pid);
+	/* A line for each job is a flood at a thousand jobs a second. */
+	(n->pid != 0 ? log_debug : log_info)("context %llu made (%s, parent "
+	    "%llu) by pid %d", (unsigned long long)n->id, n->pid != 0 ?
+	    "job" : "no process", parent != NULL ?
+	    (unsigned long long)parent->id : 0ULL, (int)p->pid);
 	/*
 	 * ctxrun wants the values, not the pids: a scan of /proc for each
 	 * job that registers costs more the more jobs run, and a thousand
@@ -411,5 +415,4 @@ handle_exit(struct peer *p, const struct msg *m)
 	n->peer = NULL;
 	p->job = NULL;
 	tree_end(n, err != NULL ? err : "exited", (int)msg_num(m, "status", 0));
-	peer_ok(p, 1);
 }

@@ -51,6 +51,8 @@ static struct evbuffer *journal_buf;	/* records not written yet */
 static struct event	*ev_flush;	/* writes them, this turn of the loop */
 static off_t	 journal_size;
 static off_t	 snapshot_size;
+static int	 snapshot_dirty = 1;	/* may hold something: not emptied */
+static int	 journal_dirty = 1;	/* by us since last written to */
 static uint64_t	 next_id = 1;		/* above every id the tree holds */
 
 /* Appends s to the record in eb, escaped, after a tab unless first. */
@@ -293,6 +295,7 @@ state_fold(void)
 		}
 		free(dir);
 		snapshot_size = (off_t)len;
+		snapshot_dirty = 1;
 		if (journal_fd != -1 && ftruncate(journal_fd, 0) == 0)
 			journal_size = 0;
 		r = 0;
@@ -388,6 +391,7 @@ state_on_flush(evutil_socket_t fd, short events, void *arg)
 		evbuffer_drain(journal_buf, evbuffer_get_length(journal_buf));
 	} else
 		journal_size += (off_t)len;
+	journal_dirty = 1;
 	if (journal_size > JOURNAL_MIN && journal_size > 2 * snapshot_size)
 		state_fold();
 }
@@ -439,17 +443,24 @@ state_gone(const struct node *n)
  * Nothing is live: both files empty, nothing to come back for. The
  * snapshot goes first: with it empty, every node in the journal has its
  * E record too, so a crash between the two leaves an empty tree all the
- * same.
+ * same. A file emptied already is left alone: when jobs come and go one at
+ * a time, that is most of the time.
  */
 static void
 state_empty(void)
 {
 	evbuffer_drain(journal_buf, evbuffer_get_length(journal_buf));
-	if (truncate(state_path, 0) == -1 && errno != ENOENT)
+	if (snapshot_dirty && truncate(state_path, 0) == -1 &&
+	    errno != ENOENT) {
 		log_warnx("%s: %s", state_path, strerror(errno));
-	else if (journal_fd != -1 && ftruncate(journal_fd, 0) == 0) {
+		return;
+	}
+	snapshot_dirty = 0;
+	snapshot_size = 0;
+	if (journal_dirty && journal_fd != -1 &&
+	    ftruncate(journal_fd, 0) == 0) {
 		journal_size = 0;
-		snapshot_size = 0;
+		journal_dirty = 0;
 	}
 }
 

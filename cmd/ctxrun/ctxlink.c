@@ -46,6 +46,8 @@ struct ctxlink {
 	int			 refused;	/* ... and ctxd said no, or to
 						   MSG_REJOIN */
 	char			*error;		/* why ctxd refused the job */
+	struct msgout		*reg;		/* MSG_NEW of a started job,
+						   not sent yet */
 	ctxlink_cb		*cb;
 	void			*arg;
 };
@@ -136,8 +138,10 @@ link_too_large(const struct msgout *mo, const struct ctxlink_req *req,
 }
 
 /*
- * Sends the registration to ctxd at path, starting ctxd if need be, by
- * until on the monotonic clock. Returns the connected fd, or -1: with
+ * Connects to ctxd at path, starting ctxd if need be, by until on the
+ * monotonic clock, with the registration made: in *reg for a job that
+ * runs already (req->started), whose registration goes out with its cgroup
+ * once it has started; else sent. Returns the connected fd, or -1: with
  * *refused set if the registration is one ctxd cannot take, else there is
  * no daemon, or none that took the connection in time; *cause says why.
  *
@@ -148,7 +152,7 @@ link_too_large(const struct msgout *mo, const struct ctxlink_req *req,
  */
 static int
 link_register(const char *path, const struct ctxlink_req *req, nsec_t until,
-    int *refused, char **cause)
+    struct msgout **reg, int *refused, char **cause)
 {
 	struct msgout	*mo;
 	int		 fd;
@@ -171,6 +175,10 @@ link_register(const char *path, const struct ctxlink_req *req, nsec_t until,
 	if ((fd = client_connect(path, 1, until, cause)) == -1) {
 		msgout_free(mo);
 		return -1;
+	}
+	if (req->started) {
+		*reg = mo;
+		return fd;
 	}
 	if (msgout_write(mo, fd) == -1) {
 		xasprintf(cause, "ctxd: cannot write to it");
@@ -211,7 +219,7 @@ ctxlink_open(const char *path, const struct ctxlink_req *req,
 	int		 fd;
 
 	*ended = 0;
-	if ((fd = link_register(path, req, until, refused, cause)) == -1)
+	if ((fd = link_register(path, req, until, NULL, refused, cause)) == -1)
 		return NULL;
 	if (msg_read(fd, &m, &why) == -1) {
 		xasprintf(cause, "ctxd: %s", why);
@@ -234,21 +242,30 @@ ctxlink_open(const char *path, const struct ctxlink_req *req,
 }
 
 /*
- * Registers a job that runs already (req->id is its id, req->started is
- * set), without waiting for the answer, which comes on the loop: a parent
+ * Registers a job that does not wait for ctxd (req->id is its id,
+ * req->started is set): the connection is made now, before the job
+ * starts, and the registration goes out once it has (ctxlink_started()),
+ * in one message with its cgroup. The answer comes on the loop: a parent
  * that has ended then ends the job, and a refusal leaves it on its own
  * (ctxlink_cb). Returns NULL, *refused and *cause as link_register().
+ *
+ * Sent later rather than now, the registration wakes ctxd while ctxrun
+ * waits for its job, not while it starts it: a wakeup from a unix socket
+ * brings the reader to the writer's CPU, and there ctxd would take turns
+ * with the job's start while the other CPU idles.
  */
 struct ctxlink *
 ctxlink_start(const char *path, const struct ctxlink_req *req, nsec_t until,
     int *refused, char **cause)
 {
 	struct ctxlink	*l;
+	struct msgout	*reg = NULL;
 	int		 fd;
 
-	if ((fd = link_register(path, req, until, refused, cause)) == -1)
+	if ((fd = link_register(path, req, until, &reg, refused, cause)) == -1)
 		return NULL;
 	l = link_new(fd, path, req->id);
+	l->reg = reg;
 	l->pending = 1;
 	return l;
 }
@@ -395,18 +412,36 @@ ctxlink_watch(struct ctxlink *l, struct event_base *base, ctxlink_cb *cb,
 	return link_listen(l);
 }
 
-/* Tells ctxd the job has started, and in which cgroup (NULL: none). */
+/*
+ * Tells ctxd the job has started, and in which cgroup (NULL: none): in
+ * the registration, if it has not gone out yet and the cgroup fits in it.
+ * It goes out on the loop.
+ */
 void
 ctxlink_started(struct ctxlink *l, const char *cgroup)
 {
+	struct evbuffer	*out;
 	struct msgout	*mo;
+	size_t		 room;
 
 	if (l == NULL || l->bev == NULL)
 		return;
+	out = bufferevent_get_output(l->bev);
+	if ((mo = l->reg) != NULL) {
+		l->reg = NULL;
+		room = PROTO_MAX - (mo->len - sizeof(struct proto_hdr));
+		if (cgroup == NULL || sizeof "cgroup=" + strlen(cgroup) <= room) {
+			if (cgroup != NULL)
+				msgout_adds(mo, "cgroup", cgroup);
+			msgout_send(mo, out);
+			return;
+		}
+		msgout_send(mo, out);
+	}
 	mo = msgout_new(MSG_JOB);
 	if (cgroup != NULL)
 		msgout_adds(mo, "cgroup", cgroup);
-	msgout_send(mo, bufferevent_get_output(l->bev));
+	msgout_send(mo, out);
 }
 
 /*
@@ -481,6 +516,14 @@ ctxlink_close(struct ctxlink *l, const char *err, int status)
 
 	if (l == NULL)
 		return;
+	/* Ended before it started: registered all the same, to say how. */
+	if (l->reg != NULL) {
+		if (l->fd != -1)
+			(void)msgout_write(l->reg, l->fd);
+		else
+			msgout_free(l->reg);
+		l->reg = NULL;
+	}
 	if (l->bev != NULL) {
 		/*
 		 * The loop will not run again: what is still queued goes out

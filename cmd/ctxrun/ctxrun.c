@@ -769,8 +769,9 @@ join_tree(struct ctxrun *r, struct values *vs, nsec_t now, nsec_t mono,
  * though: connect(2) to a listening socket, even a stopped daemon's, does
  * not wait, and a daemon that has to be started must not be the job's
  * (ctxrun is a child subreaper once the job runs, and ctxd's detached
- * process would be its child). Only a registration ctxd could never take
- * is an error.
+ * process would be its child). The registration goes out once the job has
+ * started, with its cgroup (ctxlink_start()). Only a registration ctxd
+ * could never take is an error.
  */
 static void
 join_later(struct ctxrun *r, const struct values *vs, nsec_t now,

@@ -519,3 +519,23 @@ EOF
 	run grep -E '^(err|exit):' < <(ctxctl status fast)
 	assert_output $'err: exited 0\nexit: 0'
 }
+
+@test "ctxd runs as SCHED_BATCH: its wakeups never take a CPU from a job" {
+	ctxctl new -n keep >/dev/null
+	run chrt -p "$(daemon_pid)"
+	assert_success
+	assert_line --partial "scheduling policy: SCHED_BATCH"
+}
+
+@test "ctxd logs each context ctxctl makes at info, and jobs only at debug" {
+	printf '[ctxd]\nlog_level = info\nlog_file = %s/ctxd.log\n' "$PWD" \
+	    >ctxd.ini
+	export CTXD_CONFIG=$PWD/ctxd.ini
+	id=$(ctxctl new -n keep)
+	run ctxrun true
+	assert_success
+	run grep -c ' made ' ctxd.log
+	assert_output 1
+	grep -q "context $id made (no process" ctxd.log ||
+	    fail "no line for $id: $(cat ctxd.log)"
+}

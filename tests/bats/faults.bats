@@ -183,6 +183,40 @@ alive_job() {
 	fi
 }
 
+@test "faults: a registration too full to carry its cgroup: ctxd still knows the cgroup" {
+	# A started job's registration carries its cgroup; one with no room
+	# left for it says the cgroup in a second message. Told, ctxd ends
+	# the job of a SIGKILLed ctxrun by its cgroup, and removes that.
+	need_cgroup
+	local len size r inner cg m
+	m=$(cgroup2_mount) || skip "no cgroup v2 mount"
+	# The registration grows with the name: learn its size from the
+	# message that refuses one too large, then make it 24 bytes short of
+	# the limit (the pid and id may take a digit more or less).
+	local job='echo $$ > pid; exec sleep 20'
+	run ctxrun -n "$(printf 'n%.0s' {1..70000})" -k 0.3s -t 20s sh -c "$job"
+	assert_failure 125
+	size=$(sed -n 's/.*too large for ctxd: \([0-9]*\) bytes.*/\1/p' <<<"$output")
+	[ -n "$size" ] || fail "no size in: $output"
+	len=$((70000 - (size - 65536) - 24))
+	ctxrun_bg out err -n "$(printf 'n%.0s' $(seq "$len"))" -k 0.3s -t 20s \
+	    sh -c "$job"
+	r=$CTX_BG_PID
+	inner=$(read_pid pid)
+	cg=$(sed -n 's/^0:://p' "/proc/$inner/cgroup")
+	[[ $cg == */ctx-* ]] || fail "the job is in no cgroup of its own: $cg"
+	# its node is too large to show: its record in the journal says
+	wait_grep "$(ctx_sock).journal" "$cg" 2 || fail "ctxd has not the job"
+	kill -KILL "$r"
+	wait "$r" || true
+	wait_gone "$inner" 2 || fail "the job outlived its ctxrun"
+	for ((i = 0; i < 100; i++)); do
+		[ -d "$m$cg" ] || break
+		sleep 0.02
+	done
+	[ ! -d "$m$cg" ] || fail "ctxd did not know the cgroup $cg"
+}
+
 @test "faults: a ctxrun that died while ctxd was down has its job ended at restart" {
 	local r inner
 	ctxrun_bg out err -n victim -k 0.2s -t 20s sh -c '

@@ -270,7 +270,7 @@ remote_gone() {
 	# the pid of a ctxrun on the other host: here, no ancestor of the
 	# remote ctxrun (the test's shell is: it started sshd)
 	ssh_send "SetEnv CTX_PID=2"
-	run --separate-stderr "$CTX_SSH" testhost "$CTXRUN -v true"
+	run --separate-stderr "$CTX_SSH" testhost "$CTXRUN -v sleep 0.2"
 	assert_success
 	assert_stderr_contains "in the tree of ctxd"
 	refute_stderr_contains "none is started from inside a job"
