@@ -106,6 +106,8 @@ cmd_new_exec(struct ctl *c, int argc, char **argv)
 			grace = ctl_duration("--grace", optarg);
 			break;
 		case 'n':
+			if ((cause = name_invalid(optarg)) != NULL)
+				errx(CTX_EXIT_FAILURE, "--name: %s", cause);
 			name = optarg;
 			break;
 		case 'p':

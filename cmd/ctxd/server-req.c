@@ -217,6 +217,11 @@ handle_new(struct peer *p, const struct msg *m)
 		peer_fail(p, 0, "%s '%s'", cause, s);
 		return;
 	}
+	if ((s = msg_get(m, "name")) != NULL &&
+	    (cause = name_invalid(s)) != NULL) {
+		peer_fail(p, 0, "bad name: %s", cause);
+		return;
+	}
 	values_init(&vs);
 	for (i = 0; i < m->n; i++) {
 		if (strcmp(m->fields[i].key, "v") == 0 &&

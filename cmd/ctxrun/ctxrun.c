@@ -260,6 +260,8 @@ parse_options(struct ctxrun *r, int argc, char **argv)
 			r->grace = opt_duration("--grace", optarg);
 			break;
 		case 'n':
+			if ((cause = name_invalid(optarg)) != NULL)
+				errx(CTX_EXIT_FAILURE, "--name: %s", cause);
 			r->name = optarg;
 			break;
 		case 'p':
