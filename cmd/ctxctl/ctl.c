@@ -173,17 +173,30 @@ ctl_find_cmd(const struct ctl *c, const char *name)
 	errx(CTX_EXIT_FAILURE, "unknown command '%s' (see ctxctl help)", name);
 }
 
-/* A name that stands for several contexts where one is needed. */
+static int
+ctl_cmp_id(const void *a, const void *b)
+{
+	unsigned long long	x = *(const unsigned long long *)a;
+	unsigned long long	y = *(const unsigned long long *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* A name that stands for several contexts where one is needed: which. */
 void
 ctl_ambiguous(const char *arg, const struct nodes *ns)
 {
-	char	ids[256] = "";
-	size_t	i, len;
+	unsigned long long	*id = xreallocarray(NULL, ns->n, sizeof *id);
+	char			 ids[256] = "";
+	size_t			 i, len;
 
+	for (i = 0; i < ns->n; i++)
+		id[i] = strtoull(msg_get(&ns->v[i], "id"), NULL, 10);
+	qsort(id, ns->n, sizeof *id, ctl_cmp_id);
 	for (i = 0; i < ns->n && i < 10; i++) {
 		len = strlen(ids);
-		snprintf(ids + len, sizeof ids - len, "%s%s", i > 0 ? ", " : "",
-		    msg_get(&ns->v[i], "id"));
+		snprintf(ids + len, sizeof ids - len, "%s%llu", i > 0 ? ", " :
+		    "", id[i]);
 	}
 	errx(CTX_EXIT_FAILURE, "'%s' names %zu contexts (%s%s): give an id",
 	    arg, ns->n, ids, ns->n > 10 ? ", ..." : "");

@@ -828,14 +828,23 @@ static void
 on_link(int what, int sig, nsec_t grace, void *arg)
 {
 	struct ctxrun	*r = arg;
+	int		 ending;
 
+	/*
+	 * A job ending already, on a signal to us or our own deadline, was
+	 * cancelled by us: what ctxd says then is our cancel coming back
+	 * (or one that can only bring KILL forward), not news.
+	 */
+	ending = job_cause(r->job) != JOB_RUNNING;
 	switch (what) {
 	case CTXLINK_CANCELED:
-		say(r, "cancelled through ctxd");
+		if (!ending)
+			say(r, "cancelled through ctxd");
 		job_end(r->job, JOB_CANCELED, sig, grace);
 		break;
 	case CTXLINK_DEADLINE:
-		say(r, "an ancestor's deadline exceeded (ctxd)");
+		if (!ending)
+			say(r, "an ancestor's deadline exceeded (ctxd)");
 		job_end(r->job, JOB_DEADLINE, sig, grace);
 		break;
 	case CTXLINK_LOST:
