@@ -89,6 +89,24 @@ columns_aligned() {
 	wait_status "$CTX_BG_PID" 3
 }
 
+@test "ls: on a terminal, commands are cut to its width (TIOCGWINSZ)" {
+	command -v script >/dev/null || skip "no script(1)"
+	long=$(printf 'word%d ' {1..40})
+	ctxrun_bg out err -n job sh -c 'echo $$ >pid; exec sleep 5' "$long"
+	wait_file pid 3 || fail "the job did not start: $(cat err)"
+	run script -qec "stty cols 50 rows 20; exec env -u COLUMNS LC_ALL=C \"\$CTXCTL\" ls" /dev/null </dev/null
+	assert_success
+	local line n=0
+	for line in "${lines[@]}"; do
+		line=${line%$'\r'}
+		[ "${#line}" -le 50 ] || fail "longer than the terminal's 50: '$line'"
+		[[ $line == *job*... ]] && n=$((n + 1))
+	done
+	[ "$n" -eq 1 ] || fail "the job's line is not cut: $output"
+	ctxctl cancel -k 0 job
+	wait_status "$CTX_BG_PID" 3
+}
+
 @test "ls: a daemon with no contexts says so on stderr, exit 0; --json: an empty list" {
 	"$CTXD"
 	[ -S "$(ctx_sock)" ] || fail "no daemon"
