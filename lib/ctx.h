@@ -87,6 +87,9 @@ void		 timestamp_format(nsec_t, char *, size_t);
 int		 signal_parse(const char *, int *, const char **);
 const char	*signal_name(int);
 
+/* name.c */
+const char	*name_invalid(const char *);
+
 /* options.c */
 int		 option_duration(const char *, const char *, nsec_t *, char **);
 int		 option_time(const char *, const char *, nsec_t *, char **);

@@ -13,7 +13,8 @@ cmd_cancel_exec(struct ctl *c, int argc, char **argv)
 	nsec_t		 grace = -1;
 	int		 ch, sig = 0;
 
-	while ((ch = getopt_long(argc, argv, "+:k:s:", ctl_nolongopts, NULL)) != -1) {
+	while ((ch = ctl_getopt(c, &cmd_cancel_entry, argc, argv, "k:s:",
+	    ctl_nolongopts)) != -1) {
 		switch (ch) {
 		case 'k':
 			grace = ctl_duration("-k", optarg);
@@ -21,8 +22,6 @@ cmd_cancel_exec(struct ctl *c, int argc, char **argv)
 		case 's':
 			sig = ctl_signal("-s", optarg);
 			break;
-		default:
-			ctl_badopt(&cmd_cancel_entry, ch, argv);
 		}
 	}
 	if (optind == argc)
@@ -41,5 +40,9 @@ cmd_cancel_exec(struct ctl *c, int argc, char **argv)
 }
 
 const struct cmd_entry cmd_cancel_entry = {
-	"cancel", NULL, "[-k grace] [-s signal] ctx ...", cmd_cancel_exec
+	"cancel", NULL, "[-k grace] [-s signal] ctx ...", cmd_cancel_exec,
+	"cancel each context and its whole subtree",
+	"  -k grace            time from the first signal to KILL (default: "
+	"each job's)\n"
+	"  -s signal           the first signal (default: each job's)\n"
 };

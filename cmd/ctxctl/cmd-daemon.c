@@ -14,16 +14,21 @@ cmd_daemon_exec(struct ctl *c, int argc, char **argv)
 	struct nodes	 ns = { 0 };
 	struct msgout	*mo;
 	char		 up[32];
-	int		 stop;
+	int		 stop, first = ctl_noopts(c, &cmd_daemon_entry, argc, argv);
 
-	if (argc < 2)
+	argc -= first;
+	argv += first;
+	if (argc < 1)
 		ctl_usage(&cmd_daemon_entry, "missing command");
-	if (strcmp(argv[1], "status") != 0 && strcmp(argv[1], "stop") != 0)
-		ctl_usage(&cmd_daemon_entry, "unknown command '%s'", argv[1]);
-	if (argc > 2)
+	if (strcmp(argv[0], "status") != 0 && strcmp(argv[0], "stop") != 0)
+		ctl_usage(&cmd_daemon_entry, "unknown command '%s'", argv[0]);
+	/* Options after the word too: "daemon status --json". */
+	optind = 0;
+	first = ctl_noopts(c, &cmd_daemon_entry, argc, argv);
+	if (argc > first)
 		ctl_usage(&cmd_daemon_entry, "unexpected argument '%s'",
-		    argv[2]);
-	stop = strcmp(argv[1], "stop") == 0;
+		    argv[first]);
+	stop = strcmp(argv[0], "stop") == 0;
 	if (ctl_connect(c, 0) == -1) {
 		if (c->json)
 			puts("{\"running\":false}");
@@ -61,5 +66,7 @@ cmd_daemon_exec(struct ctl *c, int argc, char **argv)
 }
 
 const struct cmd_entry cmd_daemon_entry = {
-	"daemon", NULL, "status | stop", cmd_daemon_exec
+	"daemon", NULL, "status | stop", cmd_daemon_exec,
+	"is a daemon up (pid, socket, uptime, contexts); stop it",
+	NULL
 };

@@ -1,9 +1,9 @@
 /*
- * cmd-ls.c: ls / tree [CTX]: the tree, or one subtree, drawn as pstree
- * draws: box-drawing lines where the locale is UTF-8, ASCII elsewhere.
+ * cmd-ls.c: ls / tree [-l] [CTX]: the tree, or one subtree, drawn as pstree
+ * draws: box-drawing lines where the locale is UTF-8, ASCII elsewhere. A
+ * header and aligned columns; the command, last, is cut to the width of
+ * the terminal (text.c), unless -l.
  */
-#include <langinfo.h>
-#include <locale.h>
 #include <err.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,8 +11,22 @@
 
 #include "ctxctl.h"
 
+#define LS_COLS		6	/* ID NAME STATE PID LEFT COMMAND */
+#define LS_MIN_CMD	8	/* columns the command keeps on a narrow terminal */
+
+static const char *const ls_header[LS_COLS] = {
+	"ID", "NAME", "STATE", "PID", "LEFT", "COMMAND"
+};
+
+/* A line of the listing, each cell as shown (escaped, allocated). */
+struct row {
+	char	*cell[LS_COLS];
+};
+
 struct drawing {
 	struct nodes	*ns;
+	struct row	*rows;		/* in the order drawn */
+	size_t		 nrows;
 	uint64_t	*id_of;		/* by node index */
 	uint64_t	*parent_of;	/* by node index; 0: none */
 	uint64_t	*ids;		/* sorted, for lookups */
@@ -78,29 +92,78 @@ first_child(const struct drawing *d, uint64_t id)
 	return lo;
 }
 
+/* The cells of a node's line, the tree drawn before its id. */
 static void
-draw_line(const struct msg *m, const char *prefix, const char *branch)
+draw_line(struct drawing *d, const struct msg *m, const char *prefix,
+    const char *branch)
 {
 	const char	*name = msg_get(m, "name"), *err = msg_get(m, "err");
 	const char	*pid = msg_get(m, "pid"), *cmd = msg_get(m, "cmd");
+	struct row	*row = &d->rows[d->nrows++];
 	char		 left[32];
 
 	ctl_left(m, left, sizeof left);
-	printf("%s%s%s  %s  %s  %s  %s  %s\n", prefix, branch,
-	    msg_get(m, "id"), name != NULL ? name : "-",
-	    err != NULL ? err : ctl_state(m), pid != NULL ? pid : "-",
-	    left, cmd != NULL ? cmd : "-");
+	xasprintf(&row->cell[0], "%s%s%s", prefix, branch, msg_get(m, "id"));
+	row->cell[1] = text_escape(name != NULL ? name : "-");
+	row->cell[2] = text_escape(err != NULL ? err : ctl_state(m));
+	row->cell[3] = text_escape(pid != NULL ? pid : "-");
+	row->cell[4] = xstrdup(left);
+	row->cell[5] = text_escape(cmd != NULL ? cmd : "-");
+}
+
+/* One line: cells padded to their column's width, the last cut to fit. */
+static void
+print_row(char *const *cell, const size_t *width, size_t columns)
+{
+	size_t	i, used = 0, pad;
+	char	*last;
+
+	for (i = 0; i < LS_COLS - 1; i++) {
+		fputs(cell[i], stdout);
+		for (pad = text_width(cell[i]); pad < width[i] + 2; pad++)
+			putchar(' ');
+		used += width[i] + 2;
+	}
+	if (columns == 0) {
+		puts(cell[i]);
+		return;
+	}
+	last = text_cut(cell[i], columns > used + LS_MIN_CMD ?
+	    columns - used : LS_MIN_CMD);
+	puts(last);
+	free(last);
+}
+
+/* The header and the lines drawn, aligned; columns 0: nothing is cut. */
+static void
+print_rows(const struct drawing *d, size_t columns)
+{
+	size_t	width[LS_COLS], i, j, w;
+
+	for (j = 0; j < LS_COLS; j++)
+		width[j] = strlen(ls_header[j]);
+	for (i = 0; i < d->nrows; i++) {
+		for (j = 0; j < LS_COLS; j++) {
+			if ((w = text_width(d->rows[i].cell[j])) > width[j])
+				width[j] = w;
+		}
+	}
+	print_row((char *const *)ls_header, width, columns);
+	for (i = 0; i < d->nrows; i++) {
+		print_row(d->rows[i].cell, width, columns);
+		for (j = 0; j < LS_COLS; j++)
+			free(d->rows[i].cell[j]);
+	}
 }
 
 static void
-draw(const struct drawing *d, size_t i, const char *prefix, int depth,
-    int last)
+draw(struct drawing *d, size_t i, const char *prefix, int depth, int last)
 {
 	uint64_t	 id = d->id_of[i];
 	size_t		 k, end;
 	char		*sub;
 
-	draw_line(&d->ns->v[i], prefix, depth == 0 ? "" :
+	draw_line(d, &d->ns->v[i], prefix, depth == 0 ? "" :
 	    last ? d->last : d->branch);
 	xasprintf(&sub, "%s%s", prefix, depth == 0 ? "" :
 	    last ? "  " : d->pipe);
@@ -132,66 +195,102 @@ json_tree(const struct drawing *d, size_t i)
 	putchar('}');
 }
 
-static int
-cmd_ls_exec(struct ctl *c, int argc, char **argv)
+/* Indexes the nodes by id and by parent, for drawing. */
+static void
+ls_index(struct drawing *d, struct nodes *ns)
 {
-	struct nodes	 ns = { 0 };
-	struct drawing	 d;
-	struct msgout	*mo;
-	size_t		 i;
-	int		 utf8, first = 1;
+	size_t	i;
+	int	utf8 = text_utf8_locale();
 
-	if (argc > 2)
-		ctl_usage(&cmd_ls_entry, "unexpected argument '%s'", argv[2]);
-	if (ctl_connect(c, CTL_START_SAVED) != -1) {
-		mo = msgout_new(MSG_LIST);
-		ctl_add_ctxs(mo, argc - 1, argv + 1);
-		ctl_nodes(c, mo, &ns);
-	} else if (argc == 2)
-		errx(1, "no context '%s'", argv[1]);
-
-	setlocale(LC_CTYPE, "");
-	utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
-	d.ns = &ns;
-	d.branch = utf8 ? "\xe2\x94\x9c\xe2\x94\x80" : "|-";
-	d.last = utf8 ? "\xe2\x94\x94\xe2\x94\x80" : "`-";
-	d.pipe = utf8 ? "\xe2\x94\x82 " : "| ";
-	d.id_of = xreallocarray(NULL, ns.n, sizeof *d.id_of);
-	d.parent_of = xreallocarray(NULL, ns.n, sizeof *d.parent_of);
-	d.ids = xreallocarray(NULL, ns.n, sizeof *d.ids);
-	d.order = xreallocarray(NULL, ns.n, sizeof *d.order);
-	for (i = 0; i < ns.n; i++) {
-		d.id_of[i] = d.ids[i] = node_id(&ns.v[i]);
-		d.parent_of[i] = node_parent(&ns.v[i]);
-		d.order[i] = i;
+	memset(d, 0, sizeof *d);
+	d->ns = ns;
+	d->branch = utf8 ? "\xe2\x94\x9c\xe2\x94\x80" : "|-";
+	d->last = utf8 ? "\xe2\x94\x94\xe2\x94\x80" : "`-";
+	d->pipe = utf8 ? "\xe2\x94\x82 " : "| ";
+	d->id_of = xreallocarray(NULL, ns->n, sizeof *d->id_of);
+	d->parent_of = xreallocarray(NULL, ns->n, sizeof *d->parent_of);
+	d->ids = xreallocarray(NULL, ns->n, sizeof *d->ids);
+	d->order = xreallocarray(NULL, ns->n, sizeof *d->order);
+	d->rows = xreallocarray(NULL, ns->n, sizeof *d->rows);
+	for (i = 0; i < ns->n; i++) {
+		d->id_of[i] = d->ids[i] = node_id(&ns->v[i]);
+		d->parent_of[i] = node_parent(&ns->v[i]);
+		d->order[i] = i;
 	}
-	qsort(d.ids, ns.n, sizeof *d.ids, cmp_u64);
-	sort_parents = d.parent_of;
-	qsort(d.order, ns.n, sizeof *d.order, cmp_by_parent);
+	qsort(d->ids, ns->n, sizeof *d->ids, cmp_u64);
+	sort_parents = d->parent_of;
+	qsort(d->order, ns->n, sizeof *d->order, cmp_by_parent);
+}
+
+/* Each tree whose root's parent is not listed: as JSON, or drawn. */
+static void
+ls_output(struct ctl *c, struct drawing *d, int whole)
+{
+	size_t	i;
+	int	first = 1;
 
 	if (c->json)
 		fputs("{\"contexts\":[", stdout);
-	for (i = 0; i < ns.n; i++) {
-		if (d.parent_of[i] != 0 && has_node(&d, d.parent_of[i]))
+	for (i = 0; i < d->ns->n; i++) {
+		if (d->parent_of[i] != 0 && has_node(d, d->parent_of[i]))
 			continue;
 		if (c->json) {
 			if (!first)
 				putchar(',');
-			json_tree(&d, i);
+			json_tree(d, i);
 		} else
-			draw(&d, i, "", 0, 1);
+			draw(d, i, "", 0, 1);
 		first = 0;
 	}
 	if (c->json)
 		puts("]}");
+	else if (d->nrows == 0)
+		fputs("no contexts\n", stderr);
+	else
+		print_rows(d, whole ? 0 : text_columns());
+}
+
+static int
+cmd_ls_exec(struct ctl *c, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "long",	no_argument,	NULL, 'l' },
+		{ NULL,		0,		NULL, 0 }
+	};
+	struct nodes	 ns = { 0 };
+	struct drawing	 d;
+	struct msgout	*mo;
+	int		 ch, whole = 0;
+
+	while ((ch = ctl_getopt(c, &cmd_ls_entry, argc, argv, "l",
+	    longopts)) != -1)
+		whole = 1;		/* -l */
+	argc -= optind;
+	argv += optind;
+	if (argc > 1)
+		ctl_usage(&cmd_ls_entry, "unexpected argument '%s'", argv[1]);
+	c->doc = 1;
+	if (ctl_connect(c, CTL_START_SAVED) != -1) {
+		mo = msgout_new(MSG_LIST);
+		ctl_add_ctxs(mo, argc, argv);
+		ctl_nodes(c, mo, &ns);
+	} else if (argc == 1)
+		ctl_fail(c, 1, "no context '%s'", argv[0]);
+
+	ls_index(&d, &ns);
+	ls_output(c, &d, whole);
 	free(d.id_of);
 	free(d.parent_of);
 	free(d.ids);
 	free(d.order);
+	free(d.rows);
 	ctl_nodes_free(&ns);
 	return 0;
 }
 
 const struct cmd_entry cmd_ls_entry = {
-	"ls", "tree", "[ctx]", cmd_ls_exec
+	"ls", "tree", "[-l] [ctx]", cmd_ls_exec,
+	"the tree of contexts, or the subtree of ctx",
+	"  -l, --long          each command whole, not cut to the terminal's "
+	"width\n"
 };

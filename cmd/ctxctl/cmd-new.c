@@ -12,6 +12,8 @@
 
 #include "ctxctl.h"
 
+#define NEW_OPT_SECTION	0x100	/* --section: no short form */
+
 /* Prints "export KEY='value'" for eval; NULL: "unset KEY". */
 static void
 new_assign(const char *key, const char *val)
@@ -70,7 +72,7 @@ cmd_new_exec(struct ctl *c, int argc, char **argv)
 		{ "name",	required_argument,	NULL, 'n' },
 		{ "parent",	required_argument,	NULL, 'p' },
 		{ "signal",	required_argument,	NULL, 's' },
-		{ "section",	required_argument,	NULL, 'S' },
+		{ "section",	required_argument,	NULL, NEW_OPT_SECTION },
 		{ "timeout",	required_argument,	NULL, 't' },
 		{ "export",	no_argument,		NULL, 'x' },
 		{ NULL,		0,			NULL, 0 }
@@ -86,8 +88,8 @@ cmd_new_exec(struct ctl *c, int argc, char **argv)
 	int		 ch, sig = 0, export = 0;
 
 	values_init(&cli);
-	while ((ch = getopt_long(argc, argv, "+:D:e:f:k:n:p:s:t:x", longopts,
-	    NULL)) != -1) {
+	while ((ch = ctl_getopt(c, &cmd_new_entry, argc, argv,
+	    "D:e:f:k:n:p:s:t:x", longopts)) != -1) {
 		switch (ch) {
 		case 'D':
 			deadline = ctl_time("--deadline", optarg);
@@ -104,6 +106,8 @@ cmd_new_exec(struct ctl *c, int argc, char **argv)
 			grace = ctl_duration("--grace", optarg);
 			break;
 		case 'n':
+			if ((cause = name_invalid(optarg)) != NULL)
+				errx(CTX_EXIT_FAILURE, "--name: %s", cause);
 			name = optarg;
 			break;
 		case 'p':
@@ -112,7 +116,7 @@ cmd_new_exec(struct ctl *c, int argc, char **argv)
 		case 's':
 			sig = ctl_signal("--signal", optarg);
 			break;
-		case 'S':
+		case NEW_OPT_SECTION:
 			section = optarg;
 			break;
 		case 't':
@@ -121,8 +125,6 @@ cmd_new_exec(struct ctl *c, int argc, char **argv)
 		case 'x':
 			export = 1;
 			break;
-		default:
-			ctl_badopt(&cmd_new_entry, ch, argv);
 		}
 	}
 	if (optind != argc)
@@ -169,5 +171,16 @@ cmd_new_exec(struct ctl *c, int argc, char **argv)
 
 const struct cmd_entry cmd_new_entry = {
 	"new", NULL, "[-x] [-t duration] [-D time] [-n name] [-p ctx] [-e key=value] "
-	    "[-f file] [--section name] [-k grace] [-s signal]", cmd_new_exec
+	    "[-f file] [--section name] [-k grace] [-s signal]", cmd_new_exec,
+	"make a context with no process of its own; print its id",
+	"  -x, --export        print it as shell assignments, for eval\n"
+	"  -t, --timeout d     deadline: now + duration d\n"
+	"  -D, --deadline t    deadline: time t (RFC 3339, or @seconds)\n"
+	"  -n, --name name     its name\n"
+	"  -p, --parent ctx    make it under ctx (default: $CTX_ID)\n"
+	"  -e, --value k=v     a value (repeatable)\n"
+	"  -f, --values file   values from an ini file\n"
+	"  --section name      the section of file (default: the name)\n"
+	"  -k, --grace d       time from the first signal to KILL\n"
+	"  -s, --signal sig    the first signal (default: TERM)\n"
 };

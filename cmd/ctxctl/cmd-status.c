@@ -3,9 +3,20 @@
  */
 #include <err.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ctxctl.h"
+
+/* "label: value", the value escaped: a newline in it would start a line. */
+static void
+print_text(const char *label, const char *v)
+{
+	char	*shown = text_escape(v);
+
+	printf("%s: %s\n", label, shown);
+	free(shown);
+}
 
 static void
 print_field(const struct msg *m, const char *key, const char *label)
@@ -13,7 +24,7 @@ print_field(const struct msg *m, const char *key, const char *label)
 	const char	*v = msg_get(m, key);
 
 	if (v != NULL)
-		printf("%s: %s\n", label, v);
+		print_text(label, v);
 }
 
 static void
@@ -42,7 +53,7 @@ print_status(const struct msg *m)
 	print_field(m, "cmd", "command");
 	for (i = 0; i < m->n; i++) {
 		if (strcmp(m->fields[i].key, "v") == 0)
-			printf("value: %s\n", m->fields[i].val);
+			print_text("value", m->fields[i].val);
 	}
 }
 
@@ -52,13 +63,15 @@ cmd_status_exec(struct ctl *c, int argc, char **argv)
 	struct nodes	 ns = { 0 };
 	struct msgout	*mo;
 	size_t		 i;
+	int		 first = ctl_noopts(c, &cmd_status_entry, argc, argv);
 
-	if (argc < 2)
+	if (first == argc)
 		ctl_usage(&cmd_status_entry, "no context given");
+	c->doc = 1;
 	if (ctl_connect(c, CTL_START_SAVED) == -1)
-		errx(1, "no context '%s'", argv[1]);
+		ctl_fail(c, 1, "no context '%s'", argv[first]);
 	mo = msgout_new(MSG_STATUS);
-	ctl_add_ctxs(mo, argc - 1, argv + 1);
+	ctl_add_ctxs(mo, argc - first, argv + first);
 	ctl_nodes(c, mo, &ns);
 	if (c->json)
 		fputs("{\"contexts\":[", stdout);
@@ -80,5 +93,7 @@ cmd_status_exec(struct ctl *c, int argc, char **argv)
 }
 
 const struct cmd_entry cmd_status_entry = {
-	"status", NULL, "ctx ...", cmd_status_exec
+	"status", NULL, "ctx ...", cmd_status_exec,
+	"each context in full: state, err, deadline, pids, command, values",
+	NULL
 };

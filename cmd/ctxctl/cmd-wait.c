@@ -140,15 +140,9 @@ cmd_wait_exec(struct ctl *c, int argc, char **argv)
 	size_t		 i;
 	int		 ch, status = 0, r, looked = 0, restarted = 0;
 
-	while ((ch = getopt_long(argc, argv, "+:t:", ctl_nolongopts, NULL)) != -1) {
-		switch (ch) {
-		case 't':
-			timeout = ctl_duration("-t", optarg);
-			break;
-		default:
-			ctl_badopt(&cmd_wait_entry, ch, argv);
-		}
-	}
+	while ((ch = ctl_getopt(c, &cmd_wait_entry, argc, argv, "t:",
+	    ctl_nolongopts)) != -1)
+		timeout = ctl_duration("-t", optarg);	/* -t */
 	if (optind == argc)
 		ctl_usage(&cmd_wait_entry, "no context given");
 	if (timeout > 0)
@@ -187,5 +181,7 @@ done:
 }
 
 const struct cmd_entry cmd_wait_entry = {
-	"wait", NULL, "[-t duration] ctx ...", cmd_wait_exec
+	"wait", NULL, "[-t duration] ctx ...", cmd_wait_exec,
+	"wait until each context is done; exit as ctxrun would",
+	"  -t duration         give up after duration (exit 124)\n"
 };

@@ -1,11 +1,13 @@
 /*
- * ctl.c: what the commands of ctxctl share: their usage errors, the
- * connection to ctxd and its replies, and parsing of their arguments.
+ * ctl.c: what the commands of ctxctl share: their options, help and usage
+ * errors, the connection to ctxd and its replies, and parsing of their
+ * arguments.
  */
 #include <err.h>
 #include <event2/buffer.h>
 #include <getopt.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +16,216 @@
 
 /* For commands with short options only, so that --x is an error too. */
 const struct option ctl_nolongopts[] = { { NULL, 0, NULL, 0 } };
+
+#define CTL_OPT_JSON	0x300	/* past any char, and the commands' own */
+#define CTL_MAXOPTS	32
+
+/* What every command takes after its name, as ctxctl takes it before. */
+static const struct option ctl_commonopts[] = {
+	{ "help",	no_argument,		NULL, 'h' },
+	{ "json",	no_argument,		NULL, CTL_OPT_JSON },
+	{ "socket",	required_argument,	NULL, 'S' },
+	{ NULL,		0,			NULL, 0 }
+};
+
+/* Fills all with a command's long options, then the common ones. */
+static void
+ctl_longopts(struct option *all, const struct option *own)
+{
+	size_t	n = 0, i;
+
+	for (i = 0; own[i].name != NULL && n < CTL_MAXOPTS - 4; i++)
+		all[n++] = own[i];
+	for (i = 0; i < sizeof ctl_commonopts / sizeof ctl_commonopts[0]; i++)
+		all[n++] = ctl_commonopts[i];
+}
+
+/*
+ * getopt_long for a command: returns its own options (opts, longopts),
+ * -1 after the last; takes -h, --json and -S itself, so that they may come
+ * after the command's name too ("ctxctl ls --json"). -h prints the
+ * command's help and exits 0; a bad option ends ctxctl with 125.
+ */
+int
+ctl_getopt(struct ctl *c, const struct cmd_entry *ce, int argc, char **argv,
+    const char *opts, const struct option *longopts)
+{
+	struct option	all[CTL_MAXOPTS];
+	char		optstring[64];
+	int		ch;
+
+	ctl_longopts(all, longopts);
+	snprintf(optstring, sizeof optstring, "+:%shS:", opts);
+	for (;;) {
+		switch ((ch = getopt_long(argc, argv, optstring, all, NULL))) {
+		case 'h':
+			ctl_help(ce);
+			exit(0);
+		case CTL_OPT_JSON:
+			c->json = 1;
+			break;
+		case 'S':
+			c->socket = optarg;
+			break;
+		case ':':
+		case '?':
+			ctl_badopt(ce, ch, argv);
+		default:
+			return ch;
+		}
+	}
+}
+
+/* For a command with no options of its own: returns where its operands are. */
+int
+ctl_noopts(struct ctl *c, const struct cmd_entry *ce, int argc, char **argv)
+{
+	while (ctl_getopt(c, ce, argc, argv, "", ctl_nolongopts) != -1)
+		;
+	return optind;
+}
+
+/* ctxctl help COMMAND, or COMMAND -h: its usage, and an option a line. */
+void
+ctl_help(const struct cmd_entry *ce)
+{
+	printf("usage: ctxctl %s %s\n", ce->name, ce->usage);
+	if (ce->summary != NULL)
+		printf("%s%s%s\n", ce->summary, ce->alias != NULL ?
+		    "; also called " : "", ce->alias != NULL ? ce->alias : "");
+	printf("\noptions:\n");
+	if (ce->options != NULL)
+		fputs(ce->options, stdout);
+	printf("  -h, --help          this help\n"
+	    "  --json              output as one JSON document\n"
+	    "  -S, --socket path   the daemon's socket (as before the "
+	    "command)\n");
+}
+
+/* Levenshtein's distance between two short words; long ones are far. */
+static size_t
+ctl_distance(const char *a, const char *b)
+{
+	size_t	la = strlen(a), lb = strlen(b), row[33], i, j, diag, up;
+
+	if (la > 32 || lb > 32)
+		return SIZE_MAX;
+	for (j = 0; j <= lb; j++)
+		row[j] = j;
+	for (i = 1; i <= la; i++) {
+		diag = row[0];
+		row[0] = i;
+		for (j = 1; j <= lb; j++) {
+			up = row[j];
+			row[j] = diag + (a[i - 1] != b[j - 1]);
+			if (up + 1 < row[j])
+				row[j] = up + 1;
+			if (row[j - 1] + 1 < row[j])
+				row[j] = row[j - 1] + 1;
+			diag = up;
+		}
+	}
+	return row[lb];
+}
+
+/* Is name what a user may have meant by word: a typo or two, or its start? */
+static int
+ctl_near(const char *word, const char *name)
+{
+	size_t	len = strlen(word);
+
+	if (len > 0 && strncmp(word, name, len) == 0)
+		return 1;
+	return ctl_distance(word, name) <= (strlen(name) > 3 ? 2U : 1U);
+}
+
+/*
+ * The command called name (or by its alias). Else ctxctl ends with 125,
+ * naming the commands the user may have meant.
+ */
+const struct cmd_entry *
+ctl_find_cmd(const struct ctl *c, const char *name)
+{
+	const struct cmd_entry	*ce;
+	char			 guess[256] = "";
+	size_t			 i, n = 0, len;
+
+	for (i = 0; i < c->ncmds; i++) {
+		ce = c->cmds[i];
+		if (strcmp(name, ce->name) == 0 ||
+		    (ce->alias != NULL && strcmp(name, ce->alias) == 0))
+			return ce;
+	}
+	for (i = 0; i < c->ncmds; i++) {
+		ce = c->cmds[i];
+		if (!ctl_near(name, ce->name) && (ce->alias == NULL ||
+		    !ctl_near(name, ce->alias)))
+			continue;
+		len = strlen(guess);
+		snprintf(guess + len, sizeof guess - len, "%s'%s'",
+		    n == 0 ? "" : " or ", ctl_near(name, ce->name) ?
+		    ce->name : ce->alias);
+		n++;
+	}
+	if (n > 0)
+		errx(CTX_EXIT_FAILURE, "unknown command '%s': did you mean %s?",
+		    name, guess);
+	errx(CTX_EXIT_FAILURE, "unknown command '%s' (see ctxctl help)", name);
+}
+
+static int
+ctl_cmp_id(const void *a, const void *b)
+{
+	unsigned long long	x = *(const unsigned long long *)a;
+	unsigned long long	y = *(const unsigned long long *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* A name that stands for several contexts where one is needed: which. */
+void
+ctl_ambiguous(const char *arg, const struct nodes *ns)
+{
+	unsigned long long	*id = xreallocarray(NULL, ns->n, sizeof *id);
+	char			 ids[256] = "";
+	size_t			 i, len;
+
+	for (i = 0; i < ns->n; i++)
+		id[i] = strtoull(msg_get(&ns->v[i], "id"), NULL, 10);
+	qsort(id, ns->n, sizeof *id, ctl_cmp_id);
+	for (i = 0; i < ns->n && i < 10; i++) {
+		len = strlen(ids);
+		snprintf(ids + len, sizeof ids - len, "%s%llu", i > 0 ? ", " :
+		    "", id[i]);
+	}
+	errx(CTX_EXIT_FAILURE, "'%s' names %zu contexts (%s%s): give an id",
+	    arg, ns->n, ids, ns->n > 10 ? ", ..." : "");
+}
+
+/*
+ * A request failed: one line on stderr, and with --json, for a command
+ * whose output is a listing, the document it would have printed, empty,
+ * with the error in it; then exit with status.
+ */
+void
+ctl_fail(const struct ctl *c, int status, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*why;
+
+	va_start(ap, fmt);
+	if (vasprintf(&why, fmt, ap) == -1)
+		errx(CTX_EXIT_FAILURE, "out of memory");
+	va_end(ap);
+	warnx("%s", why);
+	if (c->json && c->doc) {
+		fputs("{\"contexts\":[],\"error\":", stdout);
+		json_string(why);
+		puts("}");
+	}
+	free(why);
+	exit(status);
+}
 
 /* Bad usage of a command: one line, what was wrong and the usage. */
 void
@@ -176,12 +388,9 @@ ctl_nodes_try(struct ctl *c, struct msgout *mo, struct nodes *out,
 		if (r == -1)
 			errx(CTX_EXIT_FAILURE, "ctxd: %s", *cause);
 		if (m.type == MSG_FAIL) {
-			warnx("%s", ctl_error(&m));
-			r = msg_get(&m, "notfound") != NULL ? 1 :
-			    CTX_EXIT_FAILURE;
-			msg_free(&m);
 			evbuffer_free(in);
-			exit(r);
+			ctl_fail(c, msg_get(&m, "notfound") != NULL ? 1 :
+			    CTX_EXIT_FAILURE, "%s", ctl_error(&m));
 		}
 		if (m.type != MSG_NODE) {
 			msg_free(&m);

@@ -6,7 +6,6 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "ctxctl.h"
 
@@ -14,22 +13,12 @@ static const struct cmd_entry *const cmds[] = {
 	&cmd_cancel_entry,
 	&cmd_daemon_entry,
 	&cmd_env_entry,
+	&cmd_help_entry,
 	&cmd_ls_entry,
 	&cmd_new_entry,
 	&cmd_status_entry,
 	&cmd_wait_entry,
 };
-
-static void __attribute__((noreturn))
-usage(FILE *f, int status)
-{
-	size_t	i;
-
-	fprintf(f, "usage: ctxctl [-hV] [-S socket] [--json] command [arg ...]\n");
-	for (i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
-		fprintf(f, "       ctxctl %s %s\n", cmds[i]->name, cmds[i]->usage);
-	exit(status);
-}
 
 int
 main(int argc, char **argv)
@@ -41,8 +30,9 @@ main(int argc, char **argv)
 		{ "version",	no_argument,		NULL, 'V' },
 		{ NULL,		0,			NULL, 0 }
 	};
-	struct ctl	c = { NULL, 0, -1, NULL, NSEC_NONE, 0 };
-	size_t		i;
+	struct ctl	c = { NULL, 0, -1, NULL, NSEC_NONE, 0, cmds,
+			    sizeof cmds / sizeof cmds[0], 0 };
+	const struct cmd_entry *ce;
 	int		ch, status;
 
 	signal(SIGPIPE, SIG_IGN);	/* a daemon that hangs up is an error */
@@ -50,7 +40,8 @@ main(int argc, char **argv)
 	while ((ch = getopt_long(argc, argv, "+:hS:V", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'h':
-			usage(stdout, 0);
+			help_list(&c);
+			return 0;
 		case 'j':
 			c.json = 1;
 			break;
@@ -71,16 +62,10 @@ main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	if (argc == 0)
-		errx(CTX_EXIT_FAILURE, "missing command (see ctxctl -h)");
-	for (i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
-		if (strcmp(argv[0], cmds[i]->name) == 0 ||
-		    (cmds[i]->alias != NULL &&
-		    strcmp(argv[0], cmds[i]->alias) == 0)) {
-			optind = 1;
-			status = cmds[i]->exec(&c, argc, argv);
-			free(c.path);
-			return status;
-		}
-	}
-	errx(CTX_EXIT_FAILURE, "unknown command '%s'", argv[0]);
+		errx(CTX_EXIT_FAILURE, "missing command (see ctxctl help)");
+	ce = ctl_find_cmd(&c, argv[0]);
+	optind = 0;		/* getopt starts afresh, at argv[1] */
+	status = ce->exec(&c, argc, argv);
+	free(c.path);
+	return status;
 }

@@ -1,12 +1,15 @@
 /*
  * ctxctl.h: the commands of ctxctl, one file each (cmd-*.c), and what they
- * share: ctl.c (usage, the link to ctxd, arguments) and json.c (--json).
- * ctxctl.c holds main and the table of commands.
+ * share: ctl.c (usage, help, the link to ctxd, arguments), json.c (--json)
+ * and text.c (text for a terminal: escaped, measured, cut).
+ * ctxctl.c holds main and the table of commands, cmd-help.c ctxctl help.
  */
 #ifndef CTXCTL_H
 #define CTXCTL_H
 
 #include <getopt.h>
+#include <stdint.h>
+#include <stdio.h>
 
 #include "ctx.h"
 #include "proto.h"
@@ -18,6 +21,9 @@ struct ctl {
 	char		*path;		/* ctxd's socket, once connected */
 	nsec_t		 until;		/* when we stop waiting on it */
 	nsec_t		 timeout;	/* client_timeout */
+	const struct cmd_entry *const *cmds;	/* the table, for help */
+	size_t		 ncmds;
+	int		 doc;		/* with --json, a document even on error */
 };
 
 struct cmd_entry {
@@ -25,6 +31,8 @@ struct cmd_entry {
 	const char	*alias;
 	const char	*usage;
 	int		(*exec)(struct ctl *, int, char **);
+	const char	*summary;	/* one line, for ctxctl help */
+	const char	*options;	/* a line an option, for help CMD */
 };
 
 /* A list of MSG_NODE replies. */
@@ -37,6 +45,7 @@ struct nodes {
 extern const struct cmd_entry cmd_cancel_entry;
 extern const struct cmd_entry cmd_daemon_entry;
 extern const struct cmd_entry cmd_env_entry;
+extern const struct cmd_entry cmd_help_entry;
 extern const struct cmd_entry cmd_ls_entry;
 extern const struct cmd_entry cmd_new_entry;
 extern const struct cmd_entry cmd_status_entry;
@@ -48,6 +57,15 @@ void __attribute__((noreturn, format(printf, 2, 3)))
 void __attribute__((noreturn))
 		 ctl_badopt(const struct cmd_entry *, int, char **);
 extern const struct option ctl_nolongopts[];
+int		 ctl_getopt(struct ctl *, const struct cmd_entry *, int, char **,
+		    const char *, const struct option *);
+int		 ctl_noopts(struct ctl *, const struct cmd_entry *, int, char **);
+void		 ctl_help(const struct cmd_entry *);
+const struct cmd_entry *ctl_find_cmd(const struct ctl *, const char *);
+void __attribute__((noreturn))
+		 ctl_ambiguous(const char *, const struct nodes *);
+void __attribute__((noreturn, format(printf, 3, 4)))
+		 ctl_fail(const struct ctl *, int, const char *, ...);
 const char	*ctl_state(const struct msg *);
 #define CTL_START	1	/* start ctxd if it is not up */
 #define CTL_START_SAVED	2	/* ... only to show a saved tree */
@@ -66,8 +84,20 @@ void		 ctl_left(const struct msg *, char *, size_t);
 void		 ctl_shell_quote(const char *);
 void		 ctl_export_values(const struct msg *);
 
+/* cmd-help.c */
+void		 help_list(const struct ctl *);
+
 /* json.c */
+void		 json_write_string(FILE *, const char *);
 void		 json_string(const char *);
 void		 json_node(const struct msg *, int);
+
+/* text.c */
+size_t		 text_utf8(const char *, uint32_t *);
+int		 text_utf8_locale(void);
+char		*text_escape(const char *);
+size_t		 text_width(const char *);
+char		*text_cut(const char *, size_t);
+size_t		 text_columns(void);
 
 #endif

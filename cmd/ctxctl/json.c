@@ -6,20 +6,38 @@
 
 #include "ctxctl.h"
 
-/* Writes s as a JSON string. */
+/*
+ * Writes s to f as a JSON string, valid whatever bytes s holds: control
+ * characters (C0, DEL, C1) as \u00XX, and each byte that is not part of
+ * valid UTF-8 as \ufffd, the replacement character (as Go's encoding/json
+ * does).
+ */
+void
+json_write_string(FILE *f, const char *s)
+{
+	uint32_t	cp;
+	size_t		n;
+
+	putc('"', f);
+	for (; *s != '\0'; s += n) {
+		if ((n = text_utf8(s, &cp)) == 0) {
+			fputs("\\ufffd", f);
+			n = 1;
+		} else if (cp == '"' || cp == '\\')
+			fprintf(f, "\\%c", (int)cp);
+		else if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0))
+			fprintf(f, "\\u%04x", (unsigned)cp);
+		else
+			fwrite(s, 1, n, f);
+	}
+	putc('"', f);
+}
+
+/* Writes s as a JSON string on stdout. */
 void
 json_string(const char *s)
 {
-	putchar('"');
-	for (; *s != '\0'; s++) {
-		if (*s == '"' || *s == '\\')
-			printf("\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			printf("\\u%04x", (unsigned char)*s);
-		else
-			putchar(*s);
-	}
-	putchar('"');
+	json_write_string(stdout, s);
 }
 
 static void
@@ -53,7 +71,8 @@ json_node(const struct msg *m, int open)
 	if (deadline != NSEC_NONE) {
 		timestamp_format(deadline, ts, sizeof ts);
 		printf(",\"deadline\":\"%s\"", ts);
-		if (strcmp(ctl_state(m), "running") == 0)
+		if (msg_get(m, "state") != NULL &&
+		    strcmp(msg_get(m, "state"), "running") == 0)
 			printf(",\"left_ms\":%lld", (long long)((deadline -
 			    clock_real()) / NSEC_PER_MSEC));
 	}
@@ -73,6 +92,8 @@ json_node(const struct msg *m, int open)
 		if (strcmp(m->fields[i].key, "v") != 0)
 			continue;
 		const char *eq = strchr(m->fields[i].val, '=');
+		if (eq == NULL)
+			continue;
 		printf("%s\"%.*s\":", first ? ",\"values\":{" : ",",
 		    (int)(eq - m->fields[i].val), m->fields[i].val);
 		json_string(eq + 1);

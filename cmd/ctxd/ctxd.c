@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <event2/event.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -15,12 +16,38 @@
 
 #include "ctxd.h"
 
+#define CTXD_SYNOPSIS	"ctxd [-fhV] [-c file] [-S socket]"
+
 /* Bad usage: one line, what was wrong and the usage. */
 static void __attribute__((noreturn))
 usage(const char *what, const char *arg)
 {
-	errx(CTX_EXIT_FAILURE, "%s '%s' (usage: ctxd [-f] [-c file] "
-	    "[-S socket])", what, arg);
+	errx(CTX_EXIT_FAILURE, "%s '%s' (usage: " CTXD_SYNOPSIS ")", what, arg);
+}
+
+/* The option getopt_long stopped at: a long one whole, else -X. */
+static const char *
+bad_option(char **argv, const char *opt)
+{
+	const char	*arg = argv[optind - 1];
+
+	return strncmp(arg, "--", 2) == 0 ? arg : opt;
+}
+
+/* -h: the synopsis, then an option a line. */
+static void __attribute__((noreturn))
+help(void)
+{
+	printf("usage: " CTXD_SYNOPSIS "\n"
+	    "Keeps the tree of contexts for ctxrun and ctxctl, which start it "
+	    "when needed.\n\n"
+	    "  -f, --foreground     stay in the foreground, log to stderr\n"
+	    "  -c, --config file    read file, not the usual ctxd.ini\n"
+	    "  -S, --socket path    listen on path (default: $CTX_SOCKET, or "
+	    "ctxd.ini's)\n"
+	    "  -h, --help           this help\n"
+	    "  -V, --version        ctxd's version\n");
+	exit(0);
 }
 
 /*
@@ -102,11 +129,20 @@ main(int argc, char **argv)
 	FILE			*logf = NULL;
 	const char		*file = NULL, *socket = NULL;
 	char			*cause, *path, *end;
+	static const struct option longopts[] = {
+		{ "config",	required_argument,	NULL, 'c' },
+		{ "foreground",	no_argument,		NULL, 'f' },
+		{ "help",	no_argument,		NULL, 'h' },
+		{ "socket",	required_argument,	NULL, 'S' },
+		{ "version",	no_argument,		NULL, 'V' },
+		{ NULL,		0,			NULL, 0 }
+	};
 	char			 opt[3] = "-?";
 	int			 ch, fd, foreground = 0, ready = -1;
 
 	opterr = 0;
-	while ((ch = getopt(argc, argv, ":c:fR:S:")) != -1) {
+	while ((ch = getopt_long(argc, argv, ":c:fhR:S:V", longopts,
+	    NULL)) != -1) {
 		opt[1] = (char)optopt;
 		switch (ch) {
 		case 'c':
@@ -115,6 +151,8 @@ main(int argc, char **argv)
 		case 'f':
 			foreground = 1;
 			break;
+		case 'h':
+			help();
 		case 'R':
 			/* Set by the client that starts us: our readiness pipe. */
 			ready = (int)strtol(optarg, &end, 10);
@@ -124,10 +162,14 @@ main(int argc, char **argv)
 		case 'S':
 			socket = optarg;
 			break;
+		case 'V':
+			printf("ctxd %s\n", CTX_VERSION);
+			return 0;
 		case ':':
-			usage("option needs an argument:", opt);
+			usage("option needs an argument:", bad_option(argv,
+			    opt));
 		default:
-			usage("unknown option", opt);
+			usage("unknown option", bad_option(argv, opt));
 		}
 	}
 	if (optind != argc)

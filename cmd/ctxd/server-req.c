@@ -119,6 +119,36 @@ new_id(struct peer *p, const struct msg *m, uint64_t *id)
 	return 0;
 }
 
+static int
+cmp_id(const void *a, const void *b)
+{
+	uint64_t	x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* A parent's name that stands for several contexts: which, ten at most. */
+static void
+ambiguous_parent(struct peer *p, const char *ctx, const struct nodeptrs *np)
+{
+	uint64_t	*id = xreallocarray(NULL, np->n, sizeof *id);
+	char		 ids[256] = "";
+	size_t		 i, len;
+
+	for (i = 0; i < np->n; i++)
+		id[i] = np->v[i]->id;
+	qsort(id, np->n, sizeof *id, cmp_id);
+	for (i = 0; i < np->n && i < 10; i++) {
+		len = strlen(ids);
+		snprintf(ids + len, sizeof ids - len, "%s%llu", i > 0 ? ", " :
+		    "", (unsigned long long)id[i]);
+	}
+	free(id);
+	peer_fail(p, 0, "parent context '%s' is ambiguous: it names %zu "
+	    "contexts (%s%s); give an id", ctx, np->n, ids,
+	    np->n > 10 ? ", ..." : "");
+}
+
 /* The parent a new node asks for; NULL for the root. */
 static int
 new_parent(struct peer *p, const struct msg *m, struct node **parent)
@@ -143,8 +173,10 @@ new_parent(struct peer *p, const struct msg *m, struct node **parent)
 		return 0;
 	}
 	if (np.n != 1) {
-		peer_fail(p, 0, np.n == 0 ? "unknown parent context '%s'" :
-		    "parent context '%s' is ambiguous", ctx);
+		if (np.n == 0)
+			peer_fail(p, 0, "unknown parent context '%s'", ctx);
+		else
+			ambiguous_parent(p, ctx, &np);
 		free(np.v);
 		return -1;
 	}
@@ -215,6 +247,11 @@ handle_new(struct peer *p, const struct msg *m)
 	if ((s = msg_get(m, "signal")) != NULL &&
 	    signal_parse(s, &sig, &cause) == -1) {
 		peer_fail(p, 0, "%s '%s'", cause, s);
+		return;
+	}
+	if ((s = msg_get(m, "name")) != NULL &&
+	    (cause = name_invalid(s)) != NULL) {
+		peer_fail(p, 0, "bad name: %s", cause);
 		return;
 	}
 	values_init(&vs);

@@ -97,17 +97,50 @@ static const struct option longopts[] = {
 	{ NULL,			0,			NULL, 0 }
 };
 
+/* -h: the synopsis, then an option a line. */
 static void __attribute__((noreturn))
-usage(FILE *f, int status)
+usage(void)
 {
-	fprintf(f, "usage: ctxrun [-dhVv] [-D time] [-e key=value] [-f file] "
+	printf("usage: ctxrun [-dhVv] [-D time] [-e key=value] [-f file] "
 	    "[-k duration] [-n name] [-p ctx]\n"
 	    "              [-s signal] [-t duration] [--foreground] "
 	    "[--forward signal]\n"
 	    "              [--no-hangup] [--preserve-status] [--section name] "
 	    "[--ssh host] [--]\n"
-	    "              command [arg ...]\n");
-	exit(status);
+	    "              command [arg ...]\n"
+	    "Runs command as a context: under a deadline, and ending all it "
+	    "starts.\n\n"
+	    "  -t, --timeout duration   deadline: now + duration (30s, 1.5h, "
+	    "2h45m; 0: none)\n"
+	    "  -D, --deadline time      deadline: time (RFC 3339, or "
+	    "@unix-seconds)\n"
+	    "  -k, --grace duration     from the first signal to KILL (alias "
+	    "--kill-after)\n"
+	    "  -s, --signal signal      the first signal (default TERM)\n"
+	    "  -n, --name name          the context's name\n"
+	    "  -p, --parent ctx         under context ctx (default: $CTX_ID)\n"
+	    "  -e, --value key=value    a value, exported to the job "
+	    "(repeatable)\n"
+	    "  -f, --values file        values from an ini file\n"
+	    "  --section name           the section of file (default: the "
+	    "name)\n"
+	    "  -d, --detach             start it, print its id, and exit 0\n"
+	    "  -v, --verbose            say on stderr what happens, and why\n"
+	    "  --preserve-status        the command's status even after the "
+	    "deadline\n"
+	    "  --foreground             as timeout(1)'s: the command keeps the "
+	    "terminal\n"
+	    "  --forward signal         pass signal on to the command "
+	    "(repeatable)\n"
+	    "  --no-hangup              do not cancel when the ssh session "
+	    "goes\n"
+	    "  --ssh host               run command on host, under the time "
+	    "left here\n"
+	    "  -h, --help               this help\n"
+	    "  -V, --version            ctxrun's version\n"
+	    "Exits as the command; 124: deadline, 130: cancelled, 125: "
+	    "ctxrun failed.\n");
+	exit(0);
 }
 
 /*
@@ -222,11 +255,13 @@ parse_options(struct ctxrun *r, int argc, char **argv)
 			r->values_file = optarg;
 			break;
 		case 'h':
-			usage(stdout, 0);
+			usage();
 		case 'k':
 			r->grace = opt_duration("--grace", optarg);
 			break;
 		case 'n':
+			if ((cause = name_invalid(optarg)) != NULL)
+				errx(CTX_EXIT_FAILURE, "--name: %s", cause);
 			r->name = optarg;
 			break;
 		case 'p':
@@ -572,17 +607,14 @@ detach(struct ctxrun *r)
 	exit(WIFEXITED(status) ? WEXITSTATUS(status) : CTX_EXIT_FAILURE);
 }
 
-/* The command line, for ctxctl to show. */
+/* The command line, for ctxctl to show: its words quoted for a shell. */
 static char *
 command_line(char **argv)
 {
-	char	*line = xstrdup(""), *next;
+	char	*line = xstrdup("");
 
-	for (; *argv != NULL; argv++) {
-		xasprintf(&next, "%s%s%s", line, *line == '\0' ? "" : " ", *argv);
-		free(line);
-		line = next;
-	}
+	for (; *argv != NULL; argv++)
+		shquote_append(&line, *argv);
 	return line;
 }
 
@@ -797,14 +829,23 @@ static void
 on_link(int what, int sig, nsec_t grace, void *arg)
 {
 	struct ctxrun	*r = arg;
+	int		 ending;
 
+	/*
+	 * A job ending already, on a signal to us or our own deadline, was
+	 * cancelled by us: what ctxd says then is our cancel coming back
+	 * (or one that can only bring KILL forward), not news.
+	 */
+	ending = job_cause(r->job) != JOB_RUNNING;
 	switch (what) {
 	case CTXLINK_CANCELED:
-		say(r, "cancelled through ctxd");
+		if (!ending)
+			say(r, "cancelled through ctxd");
 		job_end(r->job, JOB_CANCELED, sig, grace);
 		break;
 	case CTXLINK_DEADLINE:
-		say(r, "an ancestor's deadline exceeded (ctxd)");
+		if (!ending)
+			say(r, "an ancestor's deadline exceeded (ctxd)");
 		job_end(r->job, JOB_DEADLINE, sig, grace);
 		break;
 	case CTXLINK_LOST:

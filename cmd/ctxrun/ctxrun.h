@@ -2,8 +2,9 @@
  * ctxrun.h: ctxrun's own parts. ctxrun.c reads the command line and runs
  * one job: job.c spawns and ends its processes, deadline.c fires its
  * deadlines, ctxlink.c is its link to ctxd, sigfd.c takes its signals,
- * hangup.c notices an ssh session that has gone, and id.c names a context
- * made without a daemon.
+ * hangup.c notices an ssh session that has gone, id.c names a context
+ * made without a daemon, and shquote.c quotes words for a shell (ssh.c's
+ * remote command line, the command ctxctl shows).
  */
 #ifndef CTXRUN_H
 #define CTXRUN_H
@@ -87,6 +88,10 @@ char		*ssh_command_line(const struct ssh_params *);
 char		**ssh_argv(const struct ssh_params *);
 void		 ssh_argv_free(char **);
 const char	*ssh_ctxrun(void);
+
+/* shquote.c */
+char		*shquote_word(const char *);
+void		 shquote_append(char **, const char *);
 
 /* id.c */
 void		 id_new_local(char *, size_t);

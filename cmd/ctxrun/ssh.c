@@ -11,49 +11,6 @@
 #include "ctxrun.h"
 
 /*
- * Words made only of these need no quotes in any shell a user logs in
- * with: no globbing, expansion or word splitting in sh, bash, zsh (not
- * '=' at a word's start), csh or fish (not '%').
- */
-static const char ssh_safe[] =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_./:@,+-";
-
-/*
- * Appends s to *line as one word for the remote shell: as it is if it is
- * safe, else in single quotes, each quote in it written '\''.
- */
-static void
-ssh_word(char **line, const char *s)
-{
-	const char	*p;
-	char		*q, *next;
-	size_t		 len = 0;
-
-	if (*s != '\0' && strspn(s, ssh_safe) == strlen(s)) {
-		q = xstrdup(s);
-	} else {
-		for (p = s; *p != '\0'; p++)
-			len += *p == '\'' ? 4 : 1;
-		q = xmalloc(len + 3);
-		next = q;
-		*next++ = '\'';
-		for (p = s; *p != '\0'; p++) {
-			if (*p == '\'') {
-				memcpy(next, "'\\''", 4);
-				next += 4;
-			} else
-				*next++ = *p;
-		}
-		*next++ = '\'';
-		*next = '\0';
-	}
-	xasprintf(&next, "%s%s%s", *line, **line == '\0' ? "" : " ", q);
-	free(q);
-	free(*line);
-	*line = next;
-}
-
-/*
  * The command line the remote shell runs: the remote ctxrun, its options
  * and the command, each word quoted. The remote ctxrun itself
  * ($CTX_SSH_CTXRUN) is given as it is: it is written for that shell, and
@@ -68,35 +25,35 @@ ssh_command_line(const struct ssh_params *sp)
 
 	line = xstrdup(sp->ctxrun);
 	if (sp->verbose)
-		ssh_word(&line, "-v");
+		shquote_append(&line, "-v");
 	if (sp->name != NULL) {
-		ssh_word(&line, "-n");
-		ssh_word(&line, sp->name);
+		shquote_append(&line, "-n");
+		shquote_append(&line, sp->name);
 	}
 	if (sp->left != NSEC_NONE) {
 		/* 0 would be no deadline at all: a budget used up is 1ns. */
 		duration_format(sp->left > 0 ? sp->left : 1, buf, sizeof buf);
-		ssh_word(&line, "-t");
-		ssh_word(&line, buf);
+		shquote_append(&line, "-t");
+		shquote_append(&line, buf);
 	}
-	ssh_word(&line, "-s");
-	ssh_word(&line, signal_name(sp->sig));
+	shquote_append(&line, "-s");
+	shquote_append(&line, signal_name(sp->sig));
 	duration_format(sp->grace, buf, sizeof buf);
-	ssh_word(&line, "-k");
-	ssh_word(&line, buf);
+	shquote_append(&line, "-k");
+	shquote_append(&line, buf);
 	if (sp->preserve_status)
-		ssh_word(&line, "--preserve-status");
+		shquote_append(&line, "--preserve-status");
 	if (sp->no_hangup)
-		ssh_word(&line, "--no-hangup");
+		shquote_append(&line, "--no-hangup");
 	TAILQ_FOREACH(v, sp->values, entry) {
 		xasprintf(&pair, "%s=%s", v->key, v->val);
-		ssh_word(&line, "-e");
-		ssh_word(&line, pair);
+		shquote_append(&line, "-e");
+		shquote_append(&line, pair);
 		free(pair);
 	}
-	ssh_word(&line, "--");
+	shquote_append(&line, "--");
 	for (a = sp->argv; *a != NULL; a++)
-		ssh_word(&line, *a);
+		shquote_append(&line, *a);
 	return line;
 }
 

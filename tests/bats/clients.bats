@@ -79,7 +79,7 @@ served() {
 	timer_start
 	run timeout 5 "$CTXCTL" ls
 	assert_success
-	assert_output --partial "$KEEP  keep  running"
+	assert_output --regexp "(^|"$'\n'")$KEEP +keep +running"
 	assert_elapsed_lt 1000
 }
 
@@ -300,7 +300,7 @@ print(len(socks))
 	# the waiting client is answered once fds are free
 	wait_status "$ls" 2 || fail "ctxctl ls still waits after the clients left"
 	[ "$BG_STATUS" -eq 0 ] || fail "ctxctl ls exited $BG_STATUS: $(cat ls.err)"
-	grep -q "$KEEP  keep  running" ls.out || fail "ls: $(cat ls.out)"
+	grep -qE "^$KEEP +keep +running" ls.out || fail "ls: $(cat ls.out)"
 	settled 1024
 	# one line for each 100 ms pause, not a line for each failed accept
 	pauses=$(grep -c "accept: .*: pausing" ctxd.log)

@@ -18,6 +18,12 @@ no_daemon() {
 	[ ! -e "$(ctx_sock)" ] || fail "the socket exists"
 }
 
+# squeezed CMD...: the output of CMD with each run of spaces made one, for
+# comparing ls's aligned columns without their widths.
+squeezed() {
+	"$@" | tr -s ' '
+}
+
 # field CTX KEY: the value of "KEY: ..." in `ctxctl status CTX`.
 field() {
 	local out
@@ -83,13 +89,15 @@ field() {
 	[ "$(grep -c '^state: running$' <<<"$output")" -eq 10 ]
 }
 
-@test "no daemon: ls prints nothing, exits 0 and starts none" {
+@test "no daemon: ls says there are no contexts, exits 0 and starts none" {
 	run --separate-stderr ctxctl ls
 	assert_success
 	[ -z "$output" ] || fail "stdout: $output"
-	[ -z "$stderr" ] || fail "stderr: $stderr"
+	[ "$stderr" = "no contexts" ] || fail "stderr: $stderr"
 	run --separate-stderr ctxctl --json ls
 	assert_success
+	assert_output '{"contexts":[]}'
+	[ -z "$stderr" ] || fail "stderr: $stderr"
 	"$PYTHON" -m json.tool <<<"$output" >/dev/null
 	no_daemon
 }
@@ -135,19 +143,21 @@ field() {
 	c=$(ctxctl new -n other)
 	run ctxctl status "$b"
 	assert_line "parent: $a"
-	LC_ALL=C run ctxctl ls
+	LC_ALL=C run squeezed ctxctl ls
 	assert_success
-	assert_output "$a  top  running  -  -  -
-\`-$b  kid  running  -  -  -
-$c  other  running  -  -  -"
-	LC_ALL=C.UTF-8 run ctxctl tree
+	assert_output "ID NAME STATE PID LEFT COMMAND
+$a top running - - -
+\`-$b kid running - - -
+$c other running - - -"
+	LC_ALL=C.UTF-8 run squeezed ctxctl tree
 	assert_success
-	assert_line "└─$b  kid  running  -  -  -"
+	assert_line "└─$b kid running - - -"
 	# tree CTX: only that subtree
-	LC_ALL=C run ctxctl tree top
+	LC_ALL=C run squeezed ctxctl tree top
 	assert_success
-	assert_output "$a  top  running  -  -  -
-\`-$b  kid  running  -  -  -"
+	assert_output "ID NAME STATE PID LEFT COMMAND
+$a top running - - -
+\`-$b kid running - - -"
 	# CTX_ID is the default parent
 	d=$(CTX_ID=$b ctxctl new -n grandkid)
 	run ctxctl status "$d"
@@ -333,11 +343,12 @@ EOF
 		assert_line "state: running"
 		refute_line --regexp '^err: '
 	done
-	LC_ALL=C run ctxctl ls
-	assert_output "$a  a  running  -  -  -
-|-$b  b  canceled  -  -  -
-| \`-$c  c  canceled  -  -  -
-\`-$d  d  running  -  -  -"
+	LC_ALL=C run squeezed ctxctl ls
+	assert_output "ID NAME STATE PID LEFT COMMAND
+$a a running - - -
+|-$b b canceled - - -
+| \`-$c c canceled - - -
+\`-$d d running - - -"
 	run ctxctl daemon status
 	assert_line "contexts: 2"
 }

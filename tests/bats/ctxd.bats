@@ -101,7 +101,7 @@ EOF
 	[ "$(daemon_pid -S "$PWD/d/sock")" = "$CTXD_FG" ]
 	id=$(ctxctl -S "$PWD/d/sock" new -n fg)
 	run ctxctl -S "$PWD/d/sock" ls
-	assert_output --partial "$id  fg  running"
+	assert_output --regexp "(^|"$'\n'")$id +fg +running"
 	# and nothing on the default socket
 	[ ! -e "$(ctx_sock)" ]
 	# CTX_SOCKET names the same socket
@@ -201,7 +201,7 @@ EOF
 	wait_gone "$pid" 1.5 || fail "ctxd $pid still running after 1.5 s idle"
 	assert_elapsed_ge 350
 	[ ! -e "$(ctx_sock)" ] || fail "socket left behind"
-	run ctxctl ls
+	run --separate-stderr ctxctl ls
 	assert_success
 	assert_output ''
 }
@@ -403,7 +403,7 @@ check_survived() {
 	[ "$(daemon_pid)" = "$1" ] || fail "the daemon changed: $(daemon_pid) != $1"
 	run ctxctl ls
 	assert_success
-	assert_output --partial "$2  keep  running"
+	assert_output --regexp "(^|"$'\n'")$2 +keep +running"
 }
 
 @test "garbage: the control case, a well-formed request, is answered" {
@@ -488,7 +488,7 @@ EOF
 	timer_start
 	run ctxctl ls
 	assert_success
-	assert_output --partial "$id  keep  running"
+	assert_output --regexp "(^|"$'\n'")$id +keep +running"
 	assert_elapsed_lt 500
 	kill "$py"
 	wait "$py" || true

@@ -20,8 +20,8 @@ field() {
 	read_pid pid1 >/dev/null
 	read_pid pid2 >/dev/null
 	run ctxctl ls
-	assert_line --partial "build  running"
-	assert_line --partial "test  running"
+	assert_line --regexp " build +running "
+	assert_line --regexp " test +running "
 
 	timer_start
 	run ctxctl cancel ci
@@ -91,7 +91,7 @@ field() {
 	assert_success
 	assert_output "infra $(ctxctl status ci | sed -n 's/^id: //p')"
 	run ctxctl ls ci
-	assert_line --regexp '^.*build  exited 0  [0-9]+  -  sh -c .*$'
+	assert_line --regexp "^.*build +exited 0 +[0-9]+ +- +sh -c 'echo \"\\\$TEAM \\\$CTX_PARENT\"'\$"
 }
 
 @test "jobs: ctxd records how each job ended" {

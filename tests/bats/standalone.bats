@@ -128,7 +128,7 @@ I
 	assert_success
 	local cmd
 	cmd=$("$PYTHON" -c 'import json,sys; print(json.load(sys.stdin)["contexts"][0]["command"])' <<<"$output")
-	[[ $cmd == "sh -c echo started; sleep 5 x aaa"*... ]] || fail "cmd: ${cmd:0:80}"
+	[[ $cmd == "sh -c 'echo started; sleep 5' x aaa"*... ]] || fail "cmd: ${cmd:0:80}"
 	[ "${#cmd}" -le 2048 ] || fail "ctxd kept ${#cmd} bytes of the command line"
 	# in its context: a cancel of the parent reaches it
 	ctxctl cancel -k 0 p
