@@ -272,3 +272,23 @@ same() {
 	assert_elapsed_lt 2000
 	assert_dead left.pid
 }
+
+# make install: the link in a directory of its own, to ctxrun where it is
+# installed; make uninstall takes both away.
+@test "timeout: make install puts the link in PREFIX/libexec/ctx" {
+	local root=$BATS_TEST_TMPDIR/root repo=$BATS_TEST_DIRNAME/../..
+	run make -s -C "$repo" O="$CTX_BIN" DESTDIR="$root" PREFIX=/opt/ctx \
+		install
+	assert_success
+	[[ -x $root/opt/ctx/bin/ctxrun ]] || fail "no ctxrun installed"
+	[[ $(readlink "$root/opt/ctx/libexec/ctx/timeout") == \
+		/opt/ctx/bin/ctxrun ]] ||
+		fail "link: $(ls -l "$root/opt/ctx/libexec/ctx")"
+	[[ $(ls "$root/opt/ctx/libexec/ctx") == timeout ]] ||
+		fail "not a directory of its own: $(ls "$root/opt/ctx/libexec/ctx")"
+	run make -s -C "$repo" O="$CTX_BIN" DESTDIR="$root" PREFIX=/opt/ctx \
+		uninstall
+	assert_success
+	[[ ! -e $root/opt/ctx/libexec/ctx && ! -L $root/opt/ctx/libexec/ctx/timeout ]] ||
+		fail "uninstall left $(ls -lR "$root/opt/ctx/libexec")"
+}
