@@ -8,11 +8,16 @@
 #                       an unprivileged user (NONROOT_USER, nobody)
 #   make deps           install the Debian packages the build and tests need
 #   make demo           build, then run one real job whose deadline fires
-#   make install        PREFIX, DESTDIR honoured
+#   make install        PREFIX, DESTDIR honoured; a timeout(1) drop-in in
+#                       $(PREFIX)/libexec/ctx
 
 PREFIX	?= /usr/local
 BINDIR	?= $(PREFIX)/bin
 MANDIR	?= $(PREFIX)/share/man
+LIBEXECDIR ?= $(PREFIX)/libexec
+# The timeout(1) drop-in: a link named timeout to ctxrun, in a directory of
+# its own, which a user puts first in PATH to opt in (ctxrun.1).
+TIMEOUT_DIR ?= $(LIBEXECDIR)/ctx
 PKG_CONFIG ?= pkg-config
 O	?= build
 
@@ -175,10 +180,14 @@ install: all
 	for m in $(MANS); do s=$${m##*.}; \
 		install -D -m 0644 $$m $(DESTDIR)$(MANDIR)/man$$s/$${m#man/} || exit 1; \
 	done
+	install -d $(DESTDIR)$(TIMEOUT_DIR)
+	ln -sf $(BINDIR)/ctxrun $(DESTDIR)$(TIMEOUT_DIR)/timeout
 
 uninstall:
 	for p in $(PROGS); do rm -f $(DESTDIR)$(BINDIR)/$$p; done
 	for m in $(MANS); do rm -f $(DESTDIR)$(MANDIR)/man$${m##*.}/$${m#man/}; done
+	rm -f $(DESTDIR)$(TIMEOUT_DIR)/timeout
+	-rmdir $(DESTDIR)$(TIMEOUT_DIR) 2>/dev/null
 
 clean:
 	rm -rf build

@@ -12,7 +12,7 @@ static const struct unit {
 	const char	*name;
 	nsec_t		 ns;
 } units[] = {
-	/* Longer names first, so "ms" is not read as "m" followed by "s". */
+	/* Each read whole: see unit_read(). */
 	{ "ns", 1 },
 	{ "us", 1000 },
 	{ "\xc2\xb5s", 1000 },		/* U+00B5 micro sign */
@@ -59,17 +59,32 @@ decimal_read(const char **sp, struct decimal *d)
 	return 0;
 }
 
+/*
+ * Reads the unit at *sp: all up to the next number, which must be one of
+ * units[] whole ("5sec" is not "5s" followed by junk). On error returns
+ * NULL with *cause saying what is wrong.
+ */
 static const struct unit *
-unit_read(const char **sp)
+unit_read(const char **sp, const char **cause)
 {
-	size_t	i, len;
+	static char	 why[64];
+	size_t		 i, len = strcspn(*sp, "0123456789.");
 
-	for (i = 0; i < sizeof units / sizeof units[0]; i++) {
-		len = strlen(units[i].name);
-		if (strncmp(*sp, units[i].name, len) == 0) {
+	for (i = 0; len > 0 && i < sizeof units / sizeof units[0]; i++) {
+		if (strlen(units[i].name) == len &&
+		    strncmp(*sp, units[i].name, len) == 0) {
 			*sp += len;
 			return &units[i];
 		}
+	}
+	if (**sp == '\0')
+		*cause = "missing unit";
+	else if (len == 0)
+		*cause = "a number with two points";
+	else {
+		snprintf(why, sizeof why, "unknown unit '%.*s' (ns us ms s m "
+		    "h d)", len > 16 ? 16 : (int)len, *sp);
+		*cause = why;
 	}
 	return NULL;
 }
@@ -104,12 +119,10 @@ duration_parse(const char *s, nsec_t *out, const char **cause)
 		}
 		if (*s == '\0' && first)
 			scale = NSEC_PER_SEC;	/* a bare number is seconds */
-		else if ((u = unit_read(&s)) != NULL)
+		else if ((u = unit_read(&s, cause)) != NULL)
 			scale = u->ns;
-		else {
-			*cause = *s == '\0' ? "missing unit" : "unknown unit";
+		else
 			return -1;
-		}
 		total += d.whole * scale + d.frac * scale / d.scale;
 		if (total > INT64_MAX - 1) {
 			*cause = "duration too large";

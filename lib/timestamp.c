@@ -103,41 +103,83 @@ month_days(int year, int month)
 	return days[month - 1] + (month == 2 && leap);
 }
 
+#define SYNTAX		"expected RFC 3339 (2026-11-22T10:00:00Z) or @UNIX_SECONDS"
+#define OUT_OF_RANGE	"out of range: a time from 1970 to 2262-04-11 only"
+
 /*
  * Combines seconds and nanoseconds, refusing times before 1970 and times
  * too late to be held (past 2262), NSEC_NONE included.
  */
 static int
-time_combine(long long sec, nsec_t frac, nsec_t *out)
+time_combine(long long sec, nsec_t frac, nsec_t *out, const char **cause)
 {
-	if (sec < 0 || sec > (INT64_MAX - 1 - frac) / NSEC_PER_SEC)
+	if (sec < 0 || sec > (INT64_MAX - 1 - frac) / NSEC_PER_SEC) {
+		*cause = OUT_OF_RANGE;
 		return -1;
+	}
 	*out = sec * NSEC_PER_SEC + frac;
 	return 0;
 }
 
+/*
+ * A date and time whose every field has its digits, but that does not
+ * exist: says which field is wrong. Returns 0 if none is.
+ */
+static int
+fields_check(int year, int mon, int day, int hour, int min, int sec,
+    const char **cause)
+{
+	static const char	*months[] = { "January", "February", "March",
+	    "April", "May", "June", "July", "August", "September", "October",
+	    "November", "December" };
+	static char		 why[64];
+
+	if (mon < 1 || mon > 12)
+		*cause = "no such month (01 to 12)";
+	else if (day < 1 || day > month_days(year, mon)) {
+		snprintf(why, sizeof why, "no such day: %s %04d has %d days",
+		    months[mon - 1], year, month_days(year, mon));
+		*cause = why;
+	} else if (hour > 23)
+		*cause = "no such hour (00 to 23)";
+	else if (min > 59)
+		*cause = "no such minute (00 to 59)";
+	else if (sec > 60)
+		*cause = "no such second (00 to 60)";
+	else
+		return 0;
+	return -1;
+}
+
 /* Parses "@SECONDS[.FRACTION]". */
 static int
-unix_parse(const char *s, nsec_t *out)
+unix_parse(const char *s, nsec_t *out, const char **cause)
 {
 	long long	sec = 0;
 	nsec_t		frac;
+	int		big = 0;
 
+	*cause = SYNTAX;
 	if (!isdigit((unsigned char)*s))
 		return -1;
 	for (; isdigit((unsigned char)*s); s++) {
 		if (sec > INT64_MAX / NSEC_PER_SEC)
-			return -1;
-		sec = sec * 10 + (*s - '0');
+			big = 1;
+		else
+			sec = sec * 10 + (*s - '0');
 	}
 	if (fraction_read(&s, &frac) == -1 || *s != '\0')
 		return -1;
-	return time_combine(sec, frac, out);
+	if (big) {
+		*cause = OUT_OF_RANGE;
+		return -1;
+	}
+	return time_combine(sec, frac, out, cause);
 }
 
 /* Parses RFC 3339: 2026-11-22T10:00:00[.123]Z or with a +hh:mm offset. */
 static int
-rfc3339_parse(const char *s, nsec_t *out)
+rfc3339_parse(const char *s, nsec_t *out, const char **cause)
 {
 	struct tm	tm;
 	int		year, mon, day, hour, min, sec, oh = 0, om = 0, sign = 0;
@@ -149,19 +191,26 @@ rfc3339_parse(const char *s, nsec_t *out)
 	    digits_read(&s, 2, &day) == -1 || separator_read(&s) == -1 ||
 	    digits_read(&s, 2, &hour) == -1 || *s++ != ':' ||
 	    digits_read(&s, 2, &min) == -1 || *s++ != ':' ||
-	    digits_read(&s, 2, &sec) == -1 || fraction_read(&s, &frac) == -1)
+	    digits_read(&s, 2, &sec) == -1 || fraction_read(&s, &frac) == -1) {
+		*cause = SYNTAX;
 		return -1;
+	}
+	*cause = SYNTAX;
 	if (*s == 'Z' || *s == 'z')
 		s++;
 	else if (*s == '+' || *s == '-') {
 		sign = *s++ == '+' ? 1 : -1;
 		if (digits_read(&s, 2, &oh) == -1 || *s++ != ':' ||
-		    digits_read(&s, 2, &om) == -1 || oh > 23 || om > 59)
+		    digits_read(&s, 2, &om) == -1)
 			return -1;
+		if (oh > 23 || om > 59) {
+			*cause = "no such UTC offset (-23:59 to +23:59)";
+			return -1;
+		}
 	} else
 		return -1;
-	if (*s != '\0' || mon < 1 || mon > 12 || day < 1 ||
-	    day > month_days(year, mon) || hour > 23 || min > 59 || sec > 60)
+	if (*s != '\0' ||
+	    fields_check(year, mon, day, hour, min, sec, cause) == -1)
 		return -1;
 
 	memset(&tm, 0, sizeof tm);
@@ -172,10 +221,12 @@ rfc3339_parse(const char *s, nsec_t *out)
 	tm.tm_min = min;
 	tm.tm_sec = sec;		/* timegm() carries a leap second over */
 	errno = 0;
-	if ((t = timegm(&tm)) == (time_t)-1 && errno != 0)
+	if ((t = timegm(&tm)) == (time_t)-1 && errno != 0) {
+		*cause = OUT_OF_RANGE;
 		return -1;
+	}
 	return time_combine((long long)t - sign * (oh * 3600 + om * 60), frac,
-	    out);
+	    out, cause);
 }
 
 /*
@@ -185,12 +236,8 @@ rfc3339_parse(const char *s, nsec_t *out)
 int
 timestamp_parse(const char *s, nsec_t *out, const char **cause)
 {
-	int	r;
-
-	r = *s == '@' ? unix_parse(s + 1, out) : rfc3339_parse(s, out);
-	if (r == -1)
-		*cause = "expected RFC 3339 (2026-11-22T10:00:00Z) or @UNIX_SECONDS";
-	return r;
+	return *s == '@' ? unix_parse(s + 1, out, cause) :
+	    rfc3339_parse(s, out, cause);
 }
 
 /* Formats t as RFC 3339 in UTC with milliseconds, rounded down. */

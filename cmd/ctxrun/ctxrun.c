@@ -27,44 +27,6 @@
  */
 #define SWEEP_MAX	16
 
-
-struct ctxrun {
-	/* What the options asked for. */
-	nsec_t		 timeout;	/* relative, NSEC_NONE for none */
-	nsec_t		 deadline;	/* wall clock, NSEC_NONE for none */
-	nsec_t		 grace;
-	int		 sig;
-	const char	*name;
-	const char	*values_file;
-	const char	*section;
-	const char	*parent;	/* -p */
-	struct values	 values;	/* -e, applied over the file's */
-	int		 verbose;
-	int		 preserve_status;
-	int		 detach;	/* -d: the pipe to say the id on */
-	const char	*ssh_host;	/* --ssh */
-	int		 no_hangup;	/* --no-hangup */
-	sigset_t	 forward;	/* signals passed on, not cancelling */
-	char		**argv;
-	char		**ssh_argv;	/* the job's argv with --ssh */
-
-	/* The parent context, from the environment. */
-	const char	*parent_id;
-	const char	*parent_tree;	/* which tree parent_id is of */
-	nsec_t		 parent_deadline;
-	int		 parent_sig;
-	nsec_t		 parent_grace;
-
-	char		 id[ID_LEN];
-	char		 parent_buf[ID_LEN];
-	char		*socket;	/* where ctxd serves the tree */
-	char		*tree;		/* its token, if the id is its */
-	struct ctxlink	*link;		/* NULL: on our own */
-	struct event_base *base;
-	struct job	*job;
-	struct hangup	*hangup;	/* NULL: not watched */
-};
-
 enum {
 	OPT_SECTION = 256,
 	OPT_PRESERVE_STATUS,
@@ -150,18 +112,25 @@ usage(void)
  * a terminal that is being read may say it is full for a moment.)
  */
 #define SAY_WAIT_MS	100
+static void
+say_line(const char *line, size_t len)
+{
+	struct pollfd	pfd = { STDERR_FILENO, POLLOUT, 0 };
+
+	if (poll(&pfd, 1, SAY_WAIT_MS) == 1 && (pfd.revents & POLLOUT))
+		(void)write(STDERR_FILENO, line, len);
+}
+
 static void __attribute__((format(printf, 2, 3)))
 say(const struct ctxrun *r, const char *fmt, ...)
 {
 	static const char	prefix[] = "ctxrun: ";
-	struct pollfd		pfd = { STDERR_FILENO, POLLOUT, 0 };
 	char			line[512];
 	size_t			len = sizeof prefix - 1, room;
 	va_list			ap;
 	int			n;
 
-	if (!r->verbose || poll(&pfd, 1, SAY_WAIT_MS) != 1 ||
-	    !(pfd.revents & POLLOUT))
+	if (!r->verbose)
 		return;
 	memcpy(line, prefix, len);
 	room = sizeof line - len - 1;		/* and one for the newline */
@@ -172,7 +141,20 @@ say(const struct ctxrun *r, const char *fmt, ...)
 		return;
 	len += (size_t)n < room ? (size_t)n : room - 1;	/* cut short */
 	line[len++] = '\n';
-	(void)write(STDERR_FILENO, line, len);
+	say_line(line, len);
+}
+
+/* -v as timeout: timeout(1)'s line for each signal sent to the command. */
+static void
+say_signal(const struct ctxrun *r, int sig)
+{
+	char	line[512];
+	int	n;
+
+	n = timeout_signal_line(r, sig, line, sizeof line);
+	if (n > 0)
+		say_line(line, (size_t)n < sizeof line ? (size_t)n :
+		    sizeof line - 1);
 }
 
 static nsec_t
@@ -413,8 +395,11 @@ on_job(struct job *job, enum job_event ev, int arg, void *cbarg)
 
 	switch (ev) {
 	case JOB_EV_EXEC_FAILED:
-		warnx("%s: %s", r->ssh_argv != NULL ? r->ssh_argv[0] :
-		    r->argv[0], strerror(arg));
+		if (r->tmo.prog != NULL)
+			timeout_exec_failed(r, arg);
+		else
+			warnx("%s: %s", r->ssh_argv != NULL ? r->ssh_argv[0] :
+			    r->argv[0], strerror(arg));
 		break;
 	case JOB_EV_LEFTOVERS:
 		if (WIFSIGNALED(arg))
@@ -425,10 +410,15 @@ on_job(struct job *job, enum job_event ev, int arg, void *cbarg)
 			    "processes it left", WEXITSTATUS(arg));
 		break;
 	case JOB_EV_SIGNALED:
+		/* timeout(1) says nothing of leftovers: it does not end them. */
+		if (job_cause(job) != JOB_EXITED)
+			say_signal(r, job_signal(job));
 		say(r, "sending %s to %s", signal_name(job_signal(job)),
 		    processes(arg, how_many, sizeof how_many));
 		break;
 	case JOB_EV_KILLING:
+		if (!job_reaped(job))
+			say_signal(r, SIGKILL);
 		duration_format(job_grace(job), grace, sizeof grace);
 		say(r, "did not stop after %s, sending KILL to %s", grace,
 		    processes(arg, how_many, sizeof how_many));
@@ -437,6 +427,13 @@ on_job(struct job *job, enum job_event ev, int arg, void *cbarg)
 		event_base_loopbreak(r->base);
 		break;
 	}
+}
+
+/* The grace of the job's own end: none at all as timeout without -k. */
+static nsec_t
+own_grace(const struct ctxrun *r)
+{
+	return r->tmo.no_kill ? NSEC_NONE : r->grace;
 }
 
 static void
@@ -449,18 +446,21 @@ on_deadline(int which, void *arg)
 		job_end(r->job, JOB_DEADLINE, r->parent_sig, r->parent_grace);
 	} else {
 		say(r, "own deadline exceeded");
-		job_end(r->job, JOB_DEADLINE, r->sig, r->grace);
+		job_end(r->job, JOB_DEADLINE, r->sig, own_grace(r));
 	}
 }
 
-/* Cancels the job, as a signal to ctxrun does, and tells ctxd. */
+/*
+ * Cancels the job with sig, as a signal to ctxrun does, and tells ctxd.
+ * (As timeout, sig is the signal ctxrun got, which timeout(1) passes on.)
+ */
 static void
-cancel(struct ctxrun *r)
+cancel(struct ctxrun *r, int sig)
 {
 	/* While the job is ending already, this can only bring KILL forward. */
 	if (job_cause(r->job) == JOB_RUNNING)
-		ctxlink_cancel(r->link, r->sig, r->grace);
-	job_end(r->job, JOB_CANCELED, r->sig, r->grace);
+		ctxlink_cancel(r->link, sig, r->grace);
+	job_end(r->job, JOB_CANCELED, sig, own_grace(r));
 }
 
 /*
@@ -492,7 +492,18 @@ on_signal(const struct signalfd_siginfo *si, void *arg)
 	}
 	say(r, "got SIG%s from pid %u, cancelling", signal_name(sig),
 	    si->ssi_pid);
-	cancel(r);
+	if (r->tmo.prog == NULL) {
+		cancel(r, r->sig);
+		return;
+	}
+	/* timeout(1) takes an ALRM for its timer, and passes others on. */
+	if (sig == SIGALRM) {
+		job_end(r->job, JOB_DEADLINE, r->sig, own_grace(r));
+		return;
+	}
+	if (job_cause(r->job) == JOB_RUNNING)
+		r->tmo.signaled = sig;
+	cancel(r, sig);
 }
 
 /* The signals ctxrun takes: those that cancel, and those passed on. */
@@ -525,7 +536,7 @@ on_hangup(int fd, void *arg)
 	say(r, "hangup: the ssh session closed standard %s, cancelling",
 	    fd == STDIN_FILENO ? "input" : fd == STDOUT_FILENO ? "output" :
 	    "error");
-	cancel(r);
+	cancel(r, r->sig);
 }
 
 /*
@@ -941,7 +952,10 @@ ssh_job(struct ctxrun *r, nsec_t mono, nsec_t deadline, int inherited)
 	setenv_or_unset(ENV_SOCKET, NULL);
 }
 
-/* ctxrun's exit status, as timeout(1)'s where they overlap (SPEC §3). */
+/*
+ * ctxrun's exit status, as timeout(1)'s where they overlap (SPEC §3); as
+ * timeout, timeout(1)'s exactly (SPEC §15), but for a cancel through ctxd.
+ */
 static int
 exit_status(const struct ctxrun *r)
 {
@@ -949,8 +963,15 @@ exit_status(const struct ctxrun *r)
 
 	switch (job_cause(r->job)) {
 	case JOB_CANCELED:
-		return CTX_EXIT_CANCELED;
+		/* As timeout, a signal is passed on, as timeout(1) does. */
+		if (!r->tmo.signaled)
+			return CTX_EXIT_CANCELED;
+		break;
 	case JOB_DEADLINE:
+		/* As timeout, 137 when KILL ended it: timeout(1) dies with it. */
+		if (r->tmo.prog != NULL && WIFSIGNALED(status) &&
+		    WTERMSIG(status) == SIGKILL)
+			return 128 + SIGKILL;
 		if (!r->preserve_status)
 			return CTX_EXIT_DEADLINE;
 		break;
@@ -976,7 +997,7 @@ main(int argc, char **argv)
 	char			 cgname[ID_LEN + 32], ts[TIMESTAMP_LEN];
 	nsec_t			 now, mono, own, deadline;
 	sigset_t		 rejoin;
-	int			 sigs[NSIG], status;
+	int			 sigs[NSIG], status, die_of = 0;
 	size_t			 nsigs;
 
 	job_save_signals();
@@ -994,7 +1015,10 @@ main(int argc, char **argv)
 	sigemptyset(&r.forward);
 	sigaddset(&r.forward, SIGUSR1);
 	sigaddset(&r.forward, SIGUSR2);
-	parse_options(&r, argc, argv);
+	if (timeout_called(argv[0]))
+		timeout_options(&r, argc, argv);
+	else
+		parse_options(&r, argc, argv);
 	read_parent(&r);
 	load_values(&r, &vs);
 
@@ -1091,6 +1115,8 @@ main(int argc, char **argv)
 	event_base_dispatch(r.base);
 	status = exit_status(&r);
 	end_report(&r, status);
+	if (r.tmo.prog != NULL)
+		die_of = timeout_raise_signal(&r);
 
 	deadline_free(dl);
 	job_free(r.job);
@@ -1105,6 +1131,9 @@ main(int argc, char **argv)
 	ssh_argv_free(r.ssh_argv);
 	free(r.socket);
 	free(r.tree);
+	free(r.tmo.quoted);
 	config_free(&conf);
+	if (die_of != 0)
+		timeout_raise(die_of);
 	return status;
 }

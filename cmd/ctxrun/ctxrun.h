@@ -3,16 +3,86 @@
  * one job: job.c spawns and ends its processes, deadline.c fires its
  * deadlines, ctxlink.c is its link to ctxd, sigfd.c takes its signals,
  * hangup.c notices an ssh session that has gone, id.c names a context
- * made without a daemon, and shquote.c quotes words for a shell (ssh.c's
- * remote command line, the command ctxctl shows).
+ * made without a daemon, shquote.c quotes words for a shell (ssh.c's
+ * remote command line, the command ctxctl shows), and timeout.c is ctxrun
+ * invoked as timeout(1).
  */
 #ifndef CTXRUN_H
 #define CTXRUN_H
 
+#include <signal.h>
+
 #include "ctx.h"
 
-/* ctxlink.c */
+/* ctxrun.c: one job, from what the options asked for to its end. */
+struct job;
 struct ctxlink;
+struct hangup;
+
+/* What ctxrun invoked as timeout(1) does otherwise (timeout.c). */
+struct timeout_mode {
+	const char	*prog;		/* argv[0], for messages; NULL: ctxrun */
+	char		*quoted;	/* the command's name, quoted as
+					   timeout(1) quotes it */
+	int		 verbose;	/* -v: timeout(1)'s line per signal */
+	int		 no_kill;	/* no -k, or 0: never KILL on the
+					   deadline (leftovers: the grace) */
+	int		 sig_zero;	/* -s 0: sent as CONT, named EXIT */
+	int		 signaled;	/* ended by a signal to ctxrun: the
+					   command's status, as timeout(1) */
+};
+
+struct ctxrun {
+	/* What the options asked for. */
+	nsec_t		 timeout;	/* relative, NSEC_NONE for none */
+	nsec_t		 deadline;	/* wall clock, NSEC_NONE for none */
+	nsec_t		 grace;
+	int		 sig;
+	const char	*name;
+	const char	*values_file;
+	const char	*section;
+	const char	*parent;	/* -p */
+	struct values	 values;	/* -e, applied over the file's */
+	int		 verbose;
+	int		 preserve_status;
+	int		 detach;	/* -d: the pipe to say the id on */
+	const char	*ssh_host;	/* --ssh */
+	int		 no_hangup;	/* --no-hangup */
+	sigset_t	 forward;	/* signals passed on, not cancelling */
+	char		**argv;
+	char		**ssh_argv;	/* the job's argv with --ssh */
+
+	/* The parent context, from the environment. */
+	const char	*parent_id;
+	const char	*parent_tree;	/* which tree parent_id is of */
+	nsec_t		 parent_deadline;
+	int		 parent_sig;
+	nsec_t		 parent_grace;
+
+	char		 id[ID_LEN];
+	char		 parent_buf[ID_LEN];
+	char		*socket;	/* where ctxd serves the tree */
+	char		*tree;		/* its token, if the id is its */
+	struct ctxlink	*link;		/* NULL: on our own */
+	struct event_base *base;
+	struct job	*job;
+	struct hangup	*hangup;	/* NULL: not watched */
+
+	struct timeout_mode tmo;	/* invoked as timeout(1) */
+};
+
+/* timeout.c */
+int		 timeout_called(const char *);
+void		 timeout_options(struct ctxrun *, int, char **);
+int		 timeout_duration(const char *, nsec_t *);
+int		 timeout_signal(const char *, int *);
+const char	*timeout_signame(int);
+int		 timeout_signal_line(const struct ctxrun *, int, char *, size_t);
+void		 timeout_exec_failed(const struct ctxrun *, int);
+int		 timeout_raise_signal(const struct ctxrun *);
+void		 timeout_raise(int);
+
+/* ctxlink.c */
 struct ctxlink_req {
 	const char		*id;		/* taken already; NULL: ctxd's */
 	int			 started;	/* the job runs already: no answer
@@ -136,6 +206,7 @@ int		 job_has_cgroup(const struct job *);
 const char	*job_cgroup_cause(const struct job *);
 const char	*job_cgroup(const struct job *);
 int		 job_signal(const struct job *);
+int		 job_reaped(const struct job *);
 nsec_t		 job_grace(const struct job *);
 void		 job_free(struct job *);
 

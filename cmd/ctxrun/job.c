@@ -40,6 +40,7 @@
 #define SPAWN_STACK		(256 * 1024)	/* the child's, until exec:
 						   execvp builds paths on it */
 #define SIGNAL_PASSES		8	/* scans for late forks at first signal */
+#define KILL_NEVER		(NSEC_NONE - 1)	/* kill_at of an endless grace */
 
 struct job {
 	struct event_base	*base;
@@ -54,6 +55,8 @@ struct job {
 	nsec_t			 grace;		/* and the grace in use */
 	nsec_t			 kill_at;	/* monotonic; NSEC_NONE: not
 						   armed, or KILL sent */
+	nsec_t			 left_grace;	/* for leftovers of a command
+						   whose end sends no KILL */
 	struct cgroup		*cg;
 	char			*cg_cause;	/* why there is none, or NULL */
 
@@ -247,6 +250,7 @@ job_spawn(struct event_base *base, const struct job_params *jp,
 	job->base = base;
 	job->sig = jp->sig;
 	job->grace = jp->grace;
+	job->left_grace = jp->grace;
 	job->cb = jp->cb;
 	job->arg = jp->arg;
 	job->init = parent == 1;
@@ -417,7 +421,11 @@ job_kill(struct job *job)
 	return n;
 }
 
-/* Starts the end: first signal to all, SIGKILL after the grace period. */
+/*
+ * Starts the end: first signal to all, SIGKILL after the grace period. A
+ * grace of NSEC_NONE sends no SIGKILL, as timeout(1) without -k: only
+ * once the command has gone do its leftovers get the job's grace.
+ */
 static void
 job_teardown(struct job *job, int sig, nsec_t grace)
 {
@@ -435,8 +443,12 @@ job_teardown(struct job *job, int sig, nsec_t grace)
 	 * The grace period runs from the first signal to the first process,
 	 * not from the last: signalling a thousand takes a while.
 	 */
-	job->kill_at = time_after(clock_mono(), grace);
-	timer_arm(job->ev_grace, grace);
+	if (grace == NSEC_NONE)
+		job->kill_at = KILL_NEVER;
+	else {
+		job->kill_at = time_after(clock_mono(), grace);
+		timer_arm(job->ev_grace, grace);
+	}
 	n = job_signal_all(job, sig, 1, 0);
 	job->cb(job, JOB_EV_SIGNALED, n, job->arg);
 	job_check_done(job);
@@ -536,7 +548,8 @@ job_on_child(evutil_socket_t fd, short events, void *arg)
 			job->cb(job, JOB_EV_LEFTOVERS, job->status, job->arg);
 			job_teardown(job, job->sig, job->grace);
 		}
-	}
+	} else if (job->reaped && job->kill_at == KILL_NEVER && !job_empty(job))
+		job_hasten(job, job->left_grace);
 	job_check_done(job);
 }
 
@@ -604,6 +617,13 @@ const char *
 job_cgroup(const struct job *job)
 {
 	return job->cg != NULL ? cgroup_dir(job->cg) : NULL;
+}
+
+/* Has the command itself exited (and been reaped)? */
+int
+job_reaped(const struct job *job)
+{
+	return job->reaped;
 }
 
 nsec_t

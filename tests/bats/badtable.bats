@@ -102,6 +102,18 @@ $SNAP"
 	row 125 "'2026-02-30T00:00:00Z'" -- ctxrun -D 2026-02-30T00:00:00Z touch marker
 }
 
+@test "ctxrun -D 2027-02-29T00:00:00Z: says there is no such day" {
+	row 125 "'2027-02-29T00:00:00Z': no such day: February 2027 has 28 days" -- ctxrun -D 2027-02-29T00:00:00Z touch marker
+}
+
+@test "ctxrun -D 9999-12-31T23:59:59Z: says it is out of range" {
+	row 125 "'9999-12-31T23:59:59Z': out of range: a time from 1970 to 2262-04-11 only" -- ctxrun -D 9999-12-31T23:59:59Z touch marker
+}
+
+@test "ctxrun -t 5sec: names the unknown unit and the units" {
+	row 125 "'5sec': unknown unit 'sec' (ns us ms s m h d)" -- ctxrun -t 5sec touch marker
+}
+
 @test "ctxrun -k -2s: negative grace" {
 	row 125 "negative" -- ctxrun -k -2s touch marker
 }

@@ -272,7 +272,8 @@ test_errors(void)
 	    "PATH:2: unknown key 'Grace'");
 
 	CHECK_ERROR("grace = 5x\n",
-	    "PATH:1: grace: bad duration '5x': unknown unit");
+	    "PATH:1: grace: bad duration '5x': unknown unit 'x' "
+	    "(ns us ms s m h d)");
 	CHECK_ERROR("\n\ngrace = \"-1s\"\n",
 	    "PATH:3: grace: bad duration '-1s': negative duration");
 	CHECK_ERROR("grace =\n",

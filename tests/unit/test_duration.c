@@ -122,12 +122,11 @@ test_errors(void)
 	REFUSED("-5", "negative duration");
 	REFUSED("-0", "negative duration");
 	REFUSED("+-5s", "negative duration");
-	REFUSED("5x", "unknown unit");
-	REFUSED("5 s", "unknown unit");
-	REFUSED("5S", "unknown unit");
-	REFUSED("5sec", NULL);
-	REFUSED("5s ", NULL);
-	REFUSED("1..5s", NULL);
+	REFUSED("5x", "unknown unit 'x' (ns us ms s m h d)");
+	REFUSED("5 s", "unknown unit ' s' (ns us ms s m h d)");
+	REFUSED("5S", "unknown unit 'S' (ns us ms s m h d)");
+	REFUSED("5s ", "unknown unit 's ' (ns us ms s m h d)");
+	REFUSED("1..5s", "a number with two points");
 	REFUSED("1h30", "missing unit");
 	REFUSED("1s5", "missing unit");
 	REFUSED("abc", NULL);
@@ -140,6 +139,24 @@ test_errors(void)
 	REFUSED("1h+5m", NULL);
 	REFUSED("\xc2\xb5s", NULL);
 	REFUSED("5\xc2s", NULL);		/* half a micro sign */
+}
+
+/*
+ * A unit is read whole: "5sec" names the unit it does not know, and lists
+ * those it does, rather than read "5s" and find no number in "ec".
+ */
+static void
+test_unknown_unit(void)
+{
+	REFUSED("5sec", "unknown unit 'sec' (ns us ms s m h d)");
+	REFUSED("1h5mins", "unknown unit 'mins' (ns us ms s m h d)");
+	REFUSED("2msec", "unknown unit 'msec' (ns us ms s m h d)");
+	REFUSED("1hours", "unknown unit 'hours' (ns us ms s m h d)");
+	REFUSED("5abcdefghijklmnopqrstuvwxyz",
+	    "unknown unit 'abcdefghijklmnop' (ns us ms s m h d)");
+	REFUSED("5s3", "missing unit");
+	PARSES("1h5m3s", HOUR + 5 * MIN + 3 * SEC);
+	PARSES("5ms", 5 * NSEC_PER_MSEC);
 }
 
 /* A refused duration leaves *out alone. */
@@ -228,6 +245,7 @@ const struct unit_test unit_tests[] = {
 	{ "fractions", test_fractions },
 	{ "limits", test_limits },
 	{ "errors", test_errors },
+	{ "unknown_unit", test_unknown_unit },
 	{ "error_keeps_out", test_error_keeps_out },
 	{ "format", test_format },
 	{ "format_short", test_format_short },

@@ -26,6 +26,14 @@
 	CHECK(cause_ != NULL && *cause_ != '\0');			\
 } while (0)
 
+/* Checks that s is refused with the given cause. */
+#define REFUSED_AS(s, want) do {					\
+	nsec_t		 t_ = -42;					\
+	const char	*cause_ = NULL;					\
+	CHECK_EQ_INT(timestamp_parse((s), &t_, &cause_), -1);		\
+	CHECK_STR(cause_, (want));					\
+} while (0)
+
 #define FORMATS(t, want) do {						\
 	char	buf_[TIMESTAMP_LEN];					\
 	timestamp_format((t), buf_, sizeof buf_);			\
@@ -251,6 +259,38 @@ test_time_after(void)
 	CHECK_EQ_INT(time_after(0, NSEC_NONE - 1), NSEC_NONE - 1);
 }
 
+/*
+ * A time that is well formed but does not exist, or cannot be held, says
+ * what is wrong with it, not that it is not RFC 3339.
+ */
+static void
+test_causes(void)
+{
+	REFUSED_AS("2026-11-22X10:00:00Z",
+	    "expected RFC 3339 (2026-11-22T10:00:00Z) or @UNIX_SECONDS");
+	REFUSED_AS("@x", "expected RFC 3339 (2026-11-22T10:00:00Z) or "
+	    "@UNIX_SECONDS");
+	REFUSED_AS("9999-12-31T23:59:59Z",
+	    "out of range: a time from 1970 to 2262-04-11 only");
+	REFUSED_AS("1969-12-31T23:59:59Z",
+	    "out of range: a time from 1970 to 2262-04-11 only");
+	REFUSED_AS("@99999999999999999999",
+	    "out of range: a time from 1970 to 2262-04-11 only");
+	REFUSED_AS("@9999999999999",
+	    "out of range: a time from 1970 to 2262-04-11 only");
+	REFUSED_AS("2027-02-29T00:00:00Z",
+	    "no such day: February 2027 has 28 days");
+	REFUSED_AS("2026-04-31T00:00:00Z", "no such day: April 2026 has 30 days");
+	REFUSED_AS("2026-01-00T00:00:00Z",
+	    "no such day: January 2026 has 31 days");
+	REFUSED_AS("2026-13-01T00:00:00Z", "no such month (01 to 12)");
+	REFUSED_AS("2026-01-01T24:00:00Z", "no such hour (00 to 23)");
+	REFUSED_AS("2026-01-01T23:60:00Z", "no such minute (00 to 59)");
+	REFUSED_AS("2026-01-01T23:59:61Z", "no such second (00 to 60)");
+	REFUSED_AS("2026-11-22T10:00:00+24:00",
+	    "no such UTC offset (-23:59 to +23:59)");
+}
+
 const struct unit_test unit_tests[] = {
 	{ "time_after", test_time_after },
 	{ "rfc3339_utc", test_rfc3339_utc },
@@ -266,5 +306,6 @@ const struct unit_test unit_tests[] = {
 	{ "format_before_epoch", test_format_before_epoch },
 	{ "rfc3339_range", test_rfc3339_range },
 	{ "unix_range", test_unix_range },
+	{ "causes", test_causes },
 	{ NULL, NULL }
 };
