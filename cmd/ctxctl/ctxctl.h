@@ -1,6 +1,7 @@
 /*
  * ctxctl.h: the commands of ctxctl, one file each (cmd-*.c), and what they
- * share: ctl.c (usage, the link to ctxd, arguments) and json.c (--json).
+ * share: ctl.c (usage, the link to ctxd, arguments), json.c (--json) and
+ * watch.c (a subscription to the tree's changes).
  * ctxctl.c holds main and the table of commands.
  */
 #ifndef CTXCTL_H
@@ -37,6 +38,7 @@ struct nodes {
 extern const struct cmd_entry cmd_cancel_entry;
 extern const struct cmd_entry cmd_daemon_entry;
 extern const struct cmd_entry cmd_env_entry;
+extern const struct cmd_entry cmd_events_entry;
 extern const struct cmd_entry cmd_ls_entry;
 extern const struct cmd_entry cmd_new_entry;
 extern const struct cmd_entry cmd_status_entry;
@@ -66,8 +68,19 @@ void		 ctl_left(const struct msg *, char *, size_t);
 void		 ctl_shell_quote(const char *);
 void		 ctl_export_values(const struct msg *);
 
+/* watch.c */
+struct evbuffer;
+struct watch {
+	int		 fd;
+	struct evbuffer	*in;
+};
+void		 watch_start(struct ctl *, struct watch *);
+int		 watch_next(struct watch *, struct msg *, nsec_t);
+void		 watch_free(struct watch *);
+
 /* json.c */
 void		 json_string(const char *);
 void		 json_node(const struct msg *, int);
+void		 json_event(const struct msg *, const char *);
 
 #endif

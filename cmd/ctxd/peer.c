@@ -75,6 +75,29 @@ peer_send(struct peer *p, struct msgout *mo)
 	return msgout_send(mo, out);
 }
 
+/*
+ * Queues a notice to a peer that asked for them (a subscriber) and keeps
+ * mo, which goes to the others too. Such a peer is sent to whether it
+ * reads or not: one more than PEER_OUT_MAX behind is dropped rather than
+ * let it grow ctxd without bound (and one that reads nothing at all is
+ * dropped after PEER_STALL_S in any case).
+ */
+void
+peer_push(struct peer *p, struct msgout *mo)
+{
+	struct evbuffer	*out = bufferevent_get_output(p->bev);
+
+	if (p->dropped)
+		return;
+	if (evbuffer_get_length(out) > PEER_OUT_MAX) {
+		peer_drop(p, "too far behind on events");
+		return;
+	}
+	if (msgout_frame(mo, out) == -1)
+		log_warnx("client pid %d: notice %u too large: not sent",
+		    (int)p->pid, (unsigned)mo->type);
+}
+
 void
 peer_ok(struct peer *p, long long count)
 {

@@ -82,6 +82,7 @@ static const struct handler {
 	{ MSG_STOP,	handle_stop },
 	{ MSG_JOB,	handle_job },
 	{ MSG_REJOIN,	handle_rejoin },
+	{ MSG_SUBSCRIBE, handle_subscribe },
 };
 
 /*
@@ -148,6 +149,7 @@ server_peer_gone(struct peer *p)
 	for (i = 0; i < p->waiting.n; i++)
 		p->waiting.v[i]->waited--;
 	free(p->waiting.v);
+	events_remove(p);
 	TAILQ_REMOVE(&peers, p, entry);
 	npeers--;
 	server_idle_check();
@@ -214,6 +216,7 @@ server_ended(struct node *n)
 	struct peer	*p, *next;
 
 	state_gone(n);
+	server_event("ended", n);
 	if (tree_waited(n)) {
 		for (p = TAILQ_FIRST(&peers); p != NULL; p = next) {
 			next = TAILQ_NEXT(p, entry);
