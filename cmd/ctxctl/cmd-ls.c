@@ -132,46 +132,36 @@ json_tree(const struct drawing *d, size_t i)
 	putchar('}');
 }
 
-static int
-cmd_ls_exec(struct ctl *c, int argc, char **argv)
+/* Draws the nodes ns, as a tree or as --json. */
+static void
+ls_show(struct ctl *c, struct nodes *ns)
 {
-	struct nodes	 ns = { 0 };
 	struct drawing	 d;
-	struct msgout	*mo;
 	size_t		 i;
 	int		 utf8, first = 1;
 
-	if (argc > 2)
-		ctl_usage(&cmd_ls_entry, "unexpected argument '%s'", argv[2]);
-	if (ctl_connect(c, CTL_START_SAVED) != -1) {
-		mo = msgout_new(MSG_LIST);
-		ctl_add_ctxs(mo, argc - 1, argv + 1);
-		ctl_nodes(c, mo, &ns);
-	} else if (argc == 2)
-		errx(1, "no context '%s'", argv[1]);
-
 	setlocale(LC_CTYPE, "");
 	utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
-	d.ns = &ns;
+	d.ns = ns;
 	d.branch = utf8 ? "\xe2\x94\x9c\xe2\x94\x80" : "|-";
 	d.last = utf8 ? "\xe2\x94\x94\xe2\x94\x80" : "`-";
 	d.pipe = utf8 ? "\xe2\x94\x82 " : "| ";
-	d.id_of = xreallocarray(NULL, ns.n, sizeof *d.id_of);
-	d.parent_of = xreallocarray(NULL, ns.n, sizeof *d.parent_of);
-	d.ids = xreallocarray(NULL, ns.n, sizeof *d.ids);
-	d.order = xreallocarray(NULL, ns.n, sizeof *d.order);
-	for (i = 0; i < ns.n; i++) {
-		d.id_of[i] = d.ids[i] = node_id(&ns.v[i]);
-		d.parent_of[i] = node_parent(&ns.v[i]);
+	d.id_of = xreallocarray(NULL, ns->n, sizeof *d.id_of);
+	d.parent_of = xreallocarray(NULL, ns->n, sizeof *d.parent_of);
+	d.ids = xreallocarray(NULL, ns->n, sizeof *d.ids);
+	d.order = xreallocarray(NULL, ns->n, sizeof *d.order);
+	for (i = 0; i < ns->n; i++) {
+		d.id_of[i] = d.ids[i] = node_id(&ns->v[i]);
+		d.parent_of[i] = node_parent(&ns->v[i]);
 		d.order[i] = i;
 	}
-	qsort(d.ids, ns.n, sizeof *d.ids, cmp_u64);
+	qsort(d.ids, ns->n, sizeof *d.ids, cmp_u64);
 	sort_parents = d.parent_of;
-	qsort(d.order, ns.n, sizeof *d.order, cmp_by_parent);
+	qsort(d.order, ns->n, sizeof *d.order, cmp_by_parent);
 
 	if (c->json)
 		fputs("{\"contexts\":[", stdout);
-	for (i = 0; i < ns.n; i++) {
+	for (i = 0; i < ns->n; i++) {
 		if (d.parent_of[i] != 0 && has_node(&d, d.parent_of[i]))
 			continue;
 		if (c->json) {
@@ -188,10 +178,77 @@ cmd_ls_exec(struct ctl *c, int argc, char **argv)
 	free(d.parent_of);
 	free(d.ids);
 	free(d.order);
+}
+
+/*
+ * ls -q: each context's id and name, split by a tab, a line each (the id
+ * alone for one with no name), for shell completion and scripts. It never
+ * starts a daemon: with none, there is nothing to list.
+ */
+static void
+ls_quiet(struct ctl *c, int argc, char **argv)
+{
+	struct nodes	 ns = { 0 };
+	struct msgout	*mo;
+	const char	*name;
+	size_t		 i;
+
+	if (ctl_connect(c, 0) == -1)
+		return;
+	mo = msgout_new(MSG_LIST);
+	ctl_add_ctxs(mo, argc, argv);
+	ctl_nodes(c, mo, &ns);
+	for (i = 0; i < ns.n; i++) {
+		name = msg_get(&ns.v[i], "name");
+		printf("%s%s%s\n", msg_get(&ns.v[i], "id"),
+		    name != NULL ? "\t" : "", name != NULL ? name : "");
+	}
+	ctl_nodes_free(&ns);
+}
+
+static int
+cmd_ls_exec(struct ctl *c, int argc, char **argv)
+{
+	struct nodes	 ns = { 0 };
+	struct msgout	*mo;
+	int		 ch, quiet = 0, watch = 0;
+
+	while ((ch = getopt_long(argc, argv, "+:qw", ctl_nolongopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'q':
+			quiet = 1;
+			break;
+		case 'w':
+			watch = 1;
+			break;
+		default:
+			ctl_badopt(&cmd_ls_entry, ch, argv);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc > 1)
+		ctl_usage(&cmd_ls_entry, "unexpected argument '%s'", argv[1]);
+	if (quiet && watch)
+		ctl_usage(&cmd_ls_entry, "-q and -w do not go together");
+	if (quiet) {
+		ls_quiet(c, argc, argv);
+		return 0;
+	}
+	if (watch)
+		return watch_tree(c, argc, argv, ls_show);
+	if (ctl_connect(c, CTL_START_SAVED) != -1) {
+		mo = msgout_new(MSG_LIST);
+		ctl_add_ctxs(mo, argc, argv);
+		ctl_nodes(c, mo, &ns);
+	} else if (argc == 1)
+		errx(1, "no context '%s'", argv[0]);
+	ls_show(c, &ns);
 	ctl_nodes_free(&ns);
 	return 0;
 }
 
 const struct cmd_entry cmd_ls_entry = {
-	"ls", "tree", "[ctx]", cmd_ls_exec
+	"ls", "tree", "[-q | -w] [ctx]", cmd_ls_exec
 };

@@ -77,6 +77,8 @@ struct watch {
 void		 watch_start(struct ctl *, struct watch *);
 int		 watch_next(struct watch *, struct msg *, nsec_t);
 void		 watch_free(struct watch *);
+int		 watch_tree(struct ctl *, int, char **,
+		    void (*)(struct ctl *, struct nodes *));
 
 /* json.c */
 void		 json_string(const char *);

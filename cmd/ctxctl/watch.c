@@ -8,8 +8,13 @@
 #include <event2/buffer.h>
 #include <limits.h>
 #include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "ctxctl.h"
+
+#define WATCH_SETTLE	(50 * NSEC_PER_MSEC)	/* a burst of events */
 
 /*
  * Connects to ctxd, starting it if none runs (there is nothing to watch
@@ -53,7 +58,8 @@ watch_poll(int fd, nsec_t end)
 /*
  * Reads the next message into m, waiting for it until end on the
  * monotonic clock (NSEC_NONE: for ever). Returns 1, or 0 if none came by
- * end. A refusal, or ctxd going away, ends ctxctl.
+ * end. A refusal (1 for a context not found, else 125), or ctxd going
+ * away (125), ends ctxctl.
  */
 int
 watch_next(struct watch *w, struct msg *m, nsec_t end)
@@ -72,7 +78,8 @@ watch_next(struct watch *w, struct msg *m, nsec_t end)
 		errx(CTX_EXIT_FAILURE, "ctxd: %s", cause);
 	if (m->type == MSG_FAIL) {
 		e = msg_get(m, "error");
-		errx(CTX_EXIT_FAILURE, "%s", e != NULL ? e : "ctxd refused");
+		errx(msg_get(m, "notfound") != NULL ? 1 : CTX_EXIT_FAILURE, "%s",
+		    e != NULL ? e : "ctxd refused the request");
 	}
 	return 1;
 }
@@ -81,4 +88,104 @@ void
 watch_free(struct watch *w)
 {
 	evbuffer_free(w->in);
+}
+
+/*
+ * Reads into ns the listing that comes next, up to its MSG_END. The events
+ * that come first are dropped: ctxd sent them before it listed, so the
+ * listing holds those changes.
+ */
+static void
+watch_collect(struct watch *w, struct nodes *ns)
+{
+	struct msg	m;
+
+	ctl_nodes_free(ns);
+	memset(ns, 0, sizeof *ns);
+	for (;;) {
+		watch_next(w, &m, NSEC_NONE);
+		if (m.type == MSG_END) {
+			msg_free(&m);
+			return;
+		}
+		if (m.type != MSG_NODE) {
+			msg_free(&m);
+			continue;
+		}
+		if (ns->n == ns->cap) {
+			ns->cap = ns->cap == 0 ? 64 : ns->cap * 2;
+			ns->v = xreallocarray(ns->v, ns->cap, sizeof *ns->v);
+		}
+		ns->v[ns->n++] = m;
+	}
+}
+
+/* Lists the subtrees the ctx arguments name (all if none) into ns. */
+static void
+watch_list(struct watch *w, int argc, char **argv, struct nodes *ns)
+{
+	struct msgout	*mo = msgout_new(MSG_LIST);
+
+	ctl_add_ctxs(mo, argc, argv);
+	if (msgout_write(mo, w->fd) == -1)
+		errx(CTX_EXIT_FAILURE, "cannot write to ctxd");
+	watch_collect(w, ns);
+}
+
+/*
+ * Waits for the tree to change, until end: returns 1 once it has. The
+ * events of a burst (a subtree cancelled, a thousand jobs started) that
+ * come within WATCH_SETTLE of the first make one change.
+ */
+static int
+watch_change(struct watch *w, nsec_t end)
+{
+	struct msg	m;
+	int		changed = 0;
+
+	while (watch_next(w, &m, end) == 1) {
+		if (m.type == MSG_EVENT && !changed) {
+			changed = 1;
+			if (end == NSEC_NONE || end > clock_mono() + WATCH_SETTLE)
+				end = clock_mono() + WATCH_SETTLE;
+		}
+		msg_free(&m);
+	}
+	return changed;
+}
+
+/*
+ * ls -w: draws the tree, or the subtrees the ctx arguments name, with
+ * show, and again each time it changes, until interrupted. On a terminal
+ * each drawing replaces the last (the screen cleared), and is redrawn each
+ * second too, for the time left; elsewhere each follows the last after an
+ * empty line, once a change.
+ */
+int
+watch_tree(struct ctl *c, int argc, char **argv,
+    void (*show)(struct ctl *, struct nodes *))
+{
+	struct watch	w;
+	struct nodes	ns = { 0 };
+	int		tty = isatty(STDOUT_FILENO), drawn = 0, changed = 1;
+
+	watch_start(c, &w);
+	watch_collect(&w, &ns);		/* the whole tree */
+	if (argc > 0)
+		watch_list(&w, argc, argv, &ns);
+	for (;;) {
+		if (changed && drawn)
+			watch_list(&w, argc, argv, &ns);
+		if (tty)
+			fputs("\033[H\033[2J", stdout);
+		else if (drawn)
+			putchar('\n');
+		if (tty || changed)
+			show(c, &ns);
+		drawn = 1;
+		if (fflush(stdout) == EOF)
+			err(CTX_EXIT_FAILURE, "stdout");
+		changed = watch_change(&w, tty ? clock_mono() + NSEC_PER_SEC :
+		    NSEC_NONE);
+	}
 }
