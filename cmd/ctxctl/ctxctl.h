@@ -59,6 +59,7 @@ int		 ctl_nodes(struct ctl *, struct msgout *, struct nodes *);
 int		 ctl_nodes_try(struct ctl *, struct msgout *, struct nodes *,
 		    const char **);
 void		 ctl_ok(struct ctl *, struct msgout *);
+void		 ctl_nodes_add(struct nodes *, struct msg *);
 void		 ctl_nodes_free(struct nodes *);
 nsec_t		 ctl_duration(const char *, const char *);
 nsec_t		 ctl_time(const char *, const char *);

@@ -108,15 +108,10 @@ watch_collect(struct watch *w, struct nodes *ns)
 			msg_free(&m);
 			return;
 		}
-		if (m.type != MSG_NODE) {
+		if (m.type == MSG_NODE)
+			ctl_nodes_add(ns, &m);
+		else
 			msg_free(&m);
-			continue;
-		}
-		if (ns->n == ns->cap) {
-			ns->cap = ns->cap == 0 ? 64 : ns->cap * 2;
-			ns->v = xreallocarray(ns->v, ns->cap, sizeof *ns->v);
-		}
-		ns->v[ns->n++] = m;
 	}
 }
 
