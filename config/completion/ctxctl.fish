@@ -2,12 +2,9 @@
 # names of the contexts the daemon has, from `ctxctl ls -q`, which never
 # starts a daemon: with none running, there are none to offer.
 
+# ls -q prints "ID<TAB>NAME" lines: each id and each name, a line each.
 function __ctx_contexts --description 'ids and names of the contexts of ctxd'
-    command ctxctl ls -q 2>/dev/null | while read -l line
-        set -l f (string split \t -- $line)
-        echo $f[1]
-        test (count $f) -gt 1; and echo $f[2]
-    end
+    command ctxctl ls -q 2>/dev/null | string split \t
 end
 
 set -l cmds cancel daemon env events ls new status tree wait

@@ -2,14 +2,6 @@
 # contexts for -p (from `ctxctl ls -q`, which never starts a daemon), then
 # the command and its own arguments.
 
-function __ctx_contexts --description 'ids and names of the contexts of ctxd'
-    command ctxctl ls -q 2>/dev/null | while read -l line
-        set -l f (string split \t -- $line)
-        echo $f[1]
-        test (count $f) -gt 1; and echo $f[2]
-    end
-end
-
 # The words typed after ctxrun's options: the command and its arguments
 # so far. Fails while the options go on.
 function __ctxrun_command_words
@@ -49,7 +41,7 @@ complete -c ctxrun -s e -l value -x -d 'A value, KEY=VALUE'
 complete -c ctxrun -s f -l values -r -F -d 'Values from an ini file'
 complete -c ctxrun -s k -l grace -l kill-after -x -d 'Grace before SIGKILL'
 complete -c ctxrun -s n -l name -x -d 'Name'
-complete -c ctxrun -s p -l parent -x -a '(__ctx_contexts)' -d 'Parent context'
+complete -c ctxrun -s p -l parent -x -a '(command ctxctl ls -q 2>/dev/null | string split \t)' -d 'Parent context'
 complete -c ctxrun -s s -l signal -x -a "$sigs" -d 'First signal'
 complete -c ctxrun -s t -l timeout -x -d 'Deadline from now'
 complete -c ctxrun -l foreground -d 'Leave the job in the foreground process group'
