@@ -175,8 +175,9 @@ void		 events_publish(struct msgout *);
 
 /* server.c */
 struct config;
+int		 server_activated(char **, char **);
 int		 server_listen(struct event_base *, const struct config *,
-		    const char *, char **);
+		    const char *, int, char **);
 void		 server_close(void);
 
 /* server-req.c */
