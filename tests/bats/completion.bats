@@ -165,3 +165,26 @@ fish_offers() {
 	run ctxctl daemon status
 	assert_output 'no daemon'
 }
+
+# zsh_offers LINE PATTERN: types LINE and TAB into an interactive zsh with
+# the completion on its fpath, and waits until what it shows matches
+# PATTERN (a zsh pattern).
+zsh_offers() {
+	timeout 10 zsh -f -c '
+zmodload zsh/zpty
+zpty z zsh -f -i
+zpty -w z "PS1=; fpath=($1 \$fpath); autoload -U compinit; compinit -u -D"
+zpty -w -n z "$2"$'"'\t\t'"'
+zpty -r -m z out "$3"
+zpty -d z' zsh "$COMPLETION" "$1" "$2"
+}
+
+@test "completion, zsh: commands, options, live contexts" {
+	command -v zsh >/dev/null || skip "no zsh here"
+	ctxctl new -n 'al pha' >/dev/null
+	zsh_offers 'ctxctl ' '*events*--*JSON line*'
+	zsh_offers 'ctxctl cancel ' '*al\\ pha*'
+	zsh_offers 'ctxrun -p al' '*ctxrun -p al\\ pha*'
+	zsh_offers 'ctxctl ls -' '*-w*--*as the tree changes*'
+	zsh_offers 'ctxrun --preserve-st' '*ctxrun --preserve-status*'
+}

@@ -153,3 +153,16 @@ PY
 	run ctxctl ls keep
 	assert_success
 }
+
+@test "events: the daemon going away is said, and 125" {
+	ctxctl new -n anchor >/dev/null
+	ctxctl events -a >ev 2>ev.err &
+	ev=$!
+	wait_file ev 2 || fail "nothing from events: $(cat ev.err)"
+	ctxctl daemon stop
+	st=0
+	wait "$ev" || st=$?
+	[ "$st" -eq 125 ] || fail "events exited $st: $(cat ev.err)"
+	run cat ev.err
+	assert_output 'ctxctl: ctxd: connection closed'
+}
