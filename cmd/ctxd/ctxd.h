@@ -148,6 +148,7 @@ struct peer {
 	peer_gone_cb		*finish;	/* its last reply has gone out */
 	int			 dropped;	/* freed on the next turn */
 	int			 throttled;	/* reads off until output drains */
+	size_t			 push_base;	/* queued before peer_push_start */
 
 	/* The server's. */
 	struct node		*job;		/* registered by this peer */
@@ -160,6 +161,7 @@ struct peer {
 struct peer	*peer_new(struct event_base *, int, uid_t, pid_t,
 		    peer_dispatch_cb *, peer_gone_cb *);
 int		 peer_send(struct peer *, struct msgout *);
+void		 peer_push_start(struct peer *);
 void		 peer_push(struct peer *, struct msgout *);
 void		 peer_ok(struct peer *, long long);
 void		 peer_fail(struct peer *, int, const char *, ...)

@@ -76,6 +76,17 @@ peer_send(struct peer *p, struct msgout *mo)
 }
 
 /*
+ * From now on p is pushed notices (peer_push): what is queued for it now,
+ * such as a listing of the whole tree it asked for first, does not count
+ * against it.
+ */
+void
+peer_push_start(struct peer *p)
+{
+	p->push_base = evbuffer_get_length(bufferevent_get_output(p->bev));
+}
+
+/*
  * Queues a notice to a peer that asked for them (a subscriber) and keeps
  * mo, which goes to the others too. Such a peer is sent to whether it
  * reads or not: one more than PEER_OUT_MAX behind is dropped rather than
@@ -89,7 +100,7 @@ peer_push(struct peer *p, struct msgout *mo)
 
 	if (p->dropped)
 		return;
-	if (evbuffer_get_length(out) > PEER_OUT_MAX) {
+	if (evbuffer_get_length(out) > p->push_base + PEER_OUT_MAX) {
 		peer_drop(p, "too far behind on events");
 		return;
 	}

@@ -321,6 +321,7 @@ handle_subscribe(struct peer *p, const struct msg *m)
 	events_add(p);
 	tree_walk(NULL, list_one, p);
 	peer_send(p, msgout_new(MSG_END));
+	peer_push_start(p);
 }
 
 /*

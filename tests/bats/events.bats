@@ -18,6 +18,39 @@ for line in open(sys.argv[1], encoding='utf-8', errors='surrogateescape'):
 PY
 }
 
+# speak: runs the python script on stdin, after a prelude that knows the
+# protocol: types (message numbers, from lib/proto.h), msg() to build one,
+# read_msg() to read one and return its type; sys.argv[1] is the socket.
+speak() {
+	local prelude
+	prelude=$(cat <<'PY'
+import re, socket, struct, sys, time
+types, n = {}, 0
+for name, val in re.findall(r'^\s*(MSG_[A-Z]+)\s*(?:=\s*(\d+))?\s*,',
+                            open(sys.argv[2]).read(), re.M):
+    n = int(val) if val else n + 1
+    types[name] = n
+def msg(t, fields):
+    p = b''.join(k + b'=' + v + b'\0' for k, v in fields)
+    return struct.pack('<HHI', 1, types[t], len(p)) + p
+def recv_all(s, n):
+    b = b''
+    while len(b) < n:
+        c = s.recv(n - len(b))
+        if not c:
+            raise EOFError
+        b += c
+    return b
+def read_msg(s):
+    v, t, ln = struct.unpack('<HHI', recv_all(s, 8))
+    recv_all(s, ln)
+    return t
+PY
+)
+	"$PYTHON" -I -S -c "$prelude"$'\n'"$(cat)" "$(ctx_sock)" \
+	    "$BATS_TEST_DIRNAME/../../lib/proto.h"
+}
+
 @test "events: made, canceled and ended of a job, a line each, as they come" {
 	ctxctl new -n before >/dev/null
 	ctxctl events -a -n 3 >ev 2>ev.err &
@@ -98,25 +131,7 @@ PY
 	ctxctl new -n keep >/dev/null
 	ctxctl events -n 60 >ev 2>ev.err &
 	ev=$!
-	run "$PYTHON" -I -S - "$(ctx_sock)" "$BATS_TEST_DIRNAME/../../lib/proto.h" <<'PY'
-import re, socket, struct, sys, time
-# The message numbers, from the protocol's header.
-types, n = {}, 0
-for name, val in re.findall(r'^\s*(MSG_[A-Z]+)\s*(?:=\s*(\d+))?\s*,',
-                            open(sys.argv[2]).read(), re.M):
-    n = int(val) if val else n + 1
-    types[name] = n
-def msg(t, fields):
-    p = b''.join(k + b'=' + v + b'\0' for k, v in fields)
-    return struct.pack('<HHI', 1, types[t], len(p)) + p
-def read_msg(s):
-    h = b''
-    while len(h) < 8:
-        h += s.recv(8 - len(h))
-    v, t, ln = struct.unpack('<HHI', h)
-    while ln > 0:
-        ln -= len(s.recv(ln))
-    return t
+	run speak <<'PY'
 mute = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
 mute.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
 mute.connect(sys.argv[1])
@@ -165,4 +180,29 @@ PY
 	[ "$st" -eq 125 ] || fail "events exited $st: $(cat ev.err)"
 	run cat ev.err
 	assert_output 'ctxctl: ctxd: connection closed'
+}
+
+@test "events: a large tree listed first does not count against a subscriber" {
+	# 50 contexts of 30 KB names: a listing of 1.5 MB, over the 1 MiB a
+	# subscriber may fall behind on its events.
+	ctxctl new -n anchor >/dev/null
+	run speak <<'PY'
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.connect(sys.argv[1])
+for i in range(50):
+    s.sendall(msg('MSG_NEW', [(b'name', b'%d' % i + b'x' * 30000)]))
+    read_msg(s)
+sub = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+sub.connect(sys.argv[1])
+sub.sendall(msg('MSG_SUBSCRIBE', []))
+time.sleep(0.1)     # the listing is queued, unread
+s.sendall(msg('MSG_NEW', [(b'name', b'late')]))
+read_msg(s)
+sub.settimeout(3)
+seen = [read_msg(sub) for i in range(53)]
+print(seen.count(types['MSG_NODE']), seen[51] == types['MSG_END'],
+      seen[52] == types['MSG_EVENT'])
+PY
+	assert_success
+	assert_output '51 True True'
 }
