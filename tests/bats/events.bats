@@ -18,37 +18,18 @@ for line in open(sys.argv[1], encoding='utf-8', errors='surrogateescape'):
 PY
 }
 
-# speak: runs the python script on stdin, after a prelude that knows the
-# protocol: types (message numbers, from lib/proto.h), msg() to build one,
-# read_msg() to read one and return its type; sys.argv[1] is the socket.
+# speak: runs the python script on stdin after PY_PRELUDE (helpers.bash),
+# with types, the message numbers read off lib/proto.h; sys.argv[1] is the
+# socket.
 speak() {
-	local prelude
-	prelude=$(cat <<'PY'
-import re, socket, struct, sys, time
+	py "
+import re
 types, n = {}, 0
 for name, val in re.findall(r'^\s*(MSG_[A-Z]+)\s*(?:=\s*(\d+))?\s*,',
                             open(sys.argv[2]).read(), re.M):
     n = int(val) if val else n + 1
     types[name] = n
-def msg(t, fields):
-    p = b''.join(k + b'=' + v + b'\0' for k, v in fields)
-    return struct.pack('<HHI', 1, types[t], len(p)) + p
-def recv_all(s, n):
-    b = b''
-    while len(b) < n:
-        c = s.recv(n - len(b))
-        if not c:
-            raise EOFError
-        b += c
-    return b
-def read_msg(s):
-    v, t, ln = struct.unpack('<HHI', recv_all(s, 8))
-    recv_all(s, ln)
-    return t
-PY
-)
-	"$PYTHON" -I -S -c "$prelude"$'\n'"$(cat)" "$(ctx_sock)" \
-	    "$BATS_TEST_DIRNAME/../../lib/proto.h"
+$(cat)" "$(ctx_sock)" "$BATS_TEST_DIRNAME/../../lib/proto.h"
 }
 
 @test "events: made, canceled and ended of a job, a line each, as they come" {
@@ -135,15 +116,15 @@ PY
 mute = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
 mute.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
 mute.connect(sys.argv[1])
-mute.sendall(msg('MSG_SUBSCRIBE', []))
+mute.sendall(msg(types['MSG_SUBSCRIBE'], []))
 s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
 s.connect(sys.argv[1])
 s.settimeout(2)
 # 60 contexts with 30 KB names: 1.8 MB of events, more than ctxd holds.
 start = time.monotonic()
 for i in range(60):
-    s.sendall(msg('MSG_NEW', [(b'name', b'%d' % i + b'x' * 30000)]))
-    if read_msg(s) != types['MSG_NODE']:
+    s.sendall(msg(types['MSG_NEW'], ['name=%d' % i + 'x' * 30000]))
+    if recv_msg(s)[0] != types['MSG_NODE']:
         print('refused'); sys.exit(1)
 print('made in %s' % ('time' if time.monotonic() - start < 3 else 'too long'))
 # The mute one was dropped: what it has, then the end.
@@ -190,16 +171,16 @@ PY
 s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
 s.connect(sys.argv[1])
 for i in range(50):
-    s.sendall(msg('MSG_NEW', [(b'name', b'%d' % i + b'x' * 30000)]))
-    read_msg(s)
+    s.sendall(msg(types['MSG_NEW'], ['name=%d' % i + 'x' * 30000]))
+    recv_msg(s)
 sub = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
 sub.connect(sys.argv[1])
-sub.sendall(msg('MSG_SUBSCRIBE', []))
+sub.sendall(msg(types['MSG_SUBSCRIBE'], []))
 time.sleep(0.1)     # the listing is queued, unread
-s.sendall(msg('MSG_NEW', [(b'name', b'late')]))
-read_msg(s)
+s.sendall(msg(types['MSG_NEW'], ['name=late']))
+recv_msg(s)
 sub.settimeout(3)
-seen = [read_msg(sub) for i in range(53)]
+seen = [recv_msg(sub)[0] for i in range(53)]
 print(seen.count(types['MSG_NODE']), seen[51] == types['MSG_END'],
       seen[52] == types['MSG_EVENT'])
 PY
