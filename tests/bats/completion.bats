@@ -63,6 +63,20 @@ offered() {
 	[ "$n" -ge 8 ] || fail "only $n commands in ctxctl -h"
 }
 
+@test "completion: every option that ctxrun -h lists is offered" {
+	local help opt n=0
+	help=$("$CTXRUN" -h)
+	for opt in $(grep -oE -- '--[a-z][a-z-]*[a-z]' <<<"$help") \
+	    $(grep -oE -- '\[-[a-zA-Z]+\]' <<<"$help" | tr -d '[]-' | grep -o .) \
+	    $(grep -oE -- '\[-[a-zA-Z] ' <<<"$help" | tr -d '[ -'); do
+		[[ $opt == --* ]] || opt=-$opt
+		n=$((n + 1))
+		run offers ctxrun "$opt"
+		offered "$opt"
+	done
+	[ "$n" -ge 15 ] || fail "only $n options in ctxrun -h"
+}
+
 @test "completion: the ids and names of live contexts, from a running daemon" {
 	a=$(ctxctl new -n alpha)
 	b=$(ctxctl new -n 'two words')
