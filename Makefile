@@ -8,8 +8,8 @@
 #                       an unprivileged user (NONROOT_USER, nobody)
 #   make deps           install the Debian packages the build and tests need
 #   make demo           build, then run one real job whose deadline fires
-#   make install        PREFIX, DESTDIR honoured; a timeout(1) drop-in in
-#                       $(PREFIX)/libexec/ctx
+#   make install        PREFIX, DESTDIR honoured; names each file it
+#                       installs; a timeout(1) drop-in in $(PREFIX)/libexec/ctx
 
 PREFIX	?= /usr/local
 BINDIR	?= $(PREFIX)/bin
@@ -18,6 +18,10 @@ LIBEXECDIR ?= $(PREFIX)/libexec
 # The timeout(1) drop-in: a link named timeout to ctxrun, in a directory of
 # its own, which a user puts first in PATH to opt in (ctxrun.1).
 TIMEOUT_DIR ?= $(LIBEXECDIR)/ctx
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
+FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
+SYSTEMDUSERDIR ?= $(PREFIX)/lib/systemd/user
 PKG_CONFIG ?= pkg-config
 O	?= build
 
@@ -174,20 +178,40 @@ $(BENCH_PROGS): $(O)/%: $(O)/tests/bench/%.o $(LIB)
 bench: all $(BENCH_PROGS)
 	tests/bench/run $(abspath $(O))
 
+# What make install puts where, beside the programs and man pages, as
+# SOURCE:DESTINATION: the completions (bash's file serves both commands)
+# and the systemd user units; the service is made with this BINDIR.
+DATA_FILES := \
+	config/completion/ctxctl.bash:$(BASHCOMPDIR)/ctxctl \
+	config/completion/ctxctl.bash:$(BASHCOMPDIR)/ctxrun \
+	config/completion/_ctxctl:$(ZSHCOMPDIR)/_ctxctl \
+	config/completion/ctxctl.fish:$(FISHCOMPDIR)/ctxctl.fish \
+	config/completion/ctxrun.fish:$(FISHCOMPDIR)/ctxrun.fish \
+	config/systemd/ctxd.socket:$(SYSTEMDUSERDIR)/ctxd.socket
+SERVICE	= $(DESTDIR)$(SYSTEMDUSERDIR)/ctxd.service
+
+# Installs, and names each file it installed, a line each.
 install: all
-	for p in $(PROGS); do \
-		install -D -m 0755 $(O)/$$p $(DESTDIR)$(BINDIR)/$$p || exit 1; done
-	for m in $(MANS); do s=$${m##*.}; \
-		install -D -m 0644 $$m $(DESTDIR)$(MANDIR)/man$$s/$${m#man/} || exit 1; \
-	done
-	install -d $(DESTDIR)$(TIMEOUT_DIR)
-	ln -sf $(BINDIR)/ctxrun $(DESTDIR)$(TIMEOUT_DIR)/timeout
+	@for p in $(PROGS); do d=$(DESTDIR)$(BINDIR)/$$p; \
+		install -D -m 0755 $(O)/$$p $$d && echo $$d || exit 1; done
+	@for m in $(MANS); do d=$(DESTDIR)$(MANDIR)/man$${m##*.}/$${m#man/}; \
+		install -D -m 0644 $$m $$d && echo $$d || exit 1; done
+	@for f in $(DATA_FILES); do d=$(DESTDIR)$${f#*:}; \
+		install -D -m 0644 $${f%%:*} $$d && echo $$d || exit 1; done
+	@mkdir -p $(dir $(SERVICE)) && sed 's|@BINDIR@|$(BINDIR)|' \
+		config/systemd/ctxd.service >$(SERVICE) && \
+		chmod 0644 $(SERVICE) && echo $(SERVICE)
+	@install -d $(DESTDIR)$(TIMEOUT_DIR) && \
+		ln -sf $(BINDIR)/ctxrun $(DESTDIR)$(TIMEOUT_DIR)/timeout && \
+		echo $(DESTDIR)$(TIMEOUT_DIR)/timeout
 
 uninstall:
-	for p in $(PROGS); do rm -f $(DESTDIR)$(BINDIR)/$$p; done
-	for m in $(MANS); do rm -f $(DESTDIR)$(MANDIR)/man$${m##*.}/$${m#man/}; done
-	rm -f $(DESTDIR)$(TIMEOUT_DIR)/timeout
-	-rmdir $(DESTDIR)$(TIMEOUT_DIR) 2>/dev/null
+	@for p in $(PROGS); do rm -f $(DESTDIR)$(BINDIR)/$$p; done
+	@for m in $(MANS); do rm -f $(DESTDIR)$(MANDIR)/man$${m##*.}/$${m#man/}; done
+	@for f in $(DATA_FILES); do rm -f $(DESTDIR)$${f#*:}; done
+	@rm -f $(SERVICE)
+	@rm -f $(DESTDIR)$(TIMEOUT_DIR)/timeout
+	@-rmdir $(DESTDIR)$(TIMEOUT_DIR) 2>/dev/null || true
 
 clean:
 	rm -rf build

@@ -144,6 +144,7 @@ void		 msgout_add(struct msgout *, const char *, const char *, ...)
 		    __attribute__((format(printf, 3, 4)));
 void		 msgout_adds(struct msgout *, const char *, const char *);
 void		 msgout_until(struct msgout *, nsec_t);
+int		 msgout_frame(struct msgout *, struct evbuffer *);
 int		 msgout_send(struct msgout *, struct evbuffer *);
 void		 msgout_free(struct msgout *);
 int		 msgout_write(struct msgout *, int);

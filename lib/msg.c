@@ -113,23 +113,30 @@ msgout_free(struct msgout *mo)
 }
 
 /*
- * Frames the message into dst and frees it. Returns -1 if it would be too
- * large: the caller says so rather than sending it.
+ * Frames the message into dst, keeping it (to go to others too). Returns
+ * -1 if it would be too large: the caller says so rather than sending it.
  */
 int
-msgout_send(struct msgout *mo, struct evbuffer *dst)
+msgout_frame(struct msgout *mo, struct evbuffer *dst)
 {
 	struct proto_hdr	hdr;
 	size_t			len = mo->len - sizeof hdr;
-	int			r = -1;
 
-	if (len <= PROTO_MAX) {
-		hdr.version = PROTO_VERSION;
-		hdr.type = mo->type;
-		hdr.len = (uint32_t)len;
-		memcpy(mo->buf, &hdr, sizeof hdr);
-		r = evbuffer_add(dst, mo->buf, mo->len);
-	}
+	if (len > PROTO_MAX)
+		return -1;
+	hdr.version = PROTO_VERSION;
+	hdr.type = mo->type;
+	hdr.len = (uint32_t)len;
+	memcpy(mo->buf, &hdr, sizeof hdr);
+	return evbuffer_add(dst, mo->buf, mo->len);
+}
+
+/* Frames the message into dst, as msgout_frame(), and frees it. */
+int
+msgout_send(struct msgout *mo, struct evbuffer *dst)
+{
+	int	r = msgout_frame(mo, dst);
+
 	msgout_free(mo);
 	return r;
 }

@@ -9,7 +9,7 @@
  *
  * Requests go from a client to ctxd, one at a time; each is answered by
  * MSG_OK, MSG_FAIL, or MSG_NODE messages closed by MSG_END. Notices go from
- * ctxd to the ctxrun of a job at any time.
+ * ctxd to the ctxrun of a job, or to a subscriber, at any time.
  *
  * A request that changes something (MSG_NEW, MSG_CANCEL, MSG_STOP) carries
  * "until", the time on CLOCK_MONOTONIC (ns) when its client stops waiting
@@ -65,6 +65,9 @@ enum msg_type {
 			   reply */
 	MSG_REJOIN,	/* id: a job's ctxrun, back after ctxd restarted, takes
 			   its node again. MSG_NODE, or MSG_FAIL */
+	MSG_SUBSCRIBE,	/* MSG_NODE for each node, parents first; MSG_END;
+			   then a MSG_EVENT for each change of the tree,
+			   until the client hangs up */
 
 	/* Replies, ctxd to client: 200-299. */
 	MSG_OK = 200,	/* [count] */
@@ -73,8 +76,10 @@ enum msg_type {
 			   signal grace [pids] [v...] */
 	MSG_END,	/* closes a list of MSG_NODE */
 
-	/* Notices, ctxd to a job's ctxrun: 300-399. */
+	/* Notices, ctxd to a job's ctxrun or a subscriber: 300-399. */
 	MSG_CANCELED = 300, /* signal grace err: end the job */
+	MSG_EVENT,	/* event at [cause], and MSG_NODE's fields: a change
+			   of the tree (server-req.c), to a subscriber */
 };
 
 #endif

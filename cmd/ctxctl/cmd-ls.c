@@ -250,6 +250,49 @@ ls_output(struct ctl *c, struct drawing *d, int whole)
 		print_rows(d, whole ? 0 : text_columns());
 }
 
+static int	ls_whole;	/* -l: for ls_show(), which -w calls back */
+
+/* Draws the nodes ns, as a tree or as --json. */
+static void
+ls_show(struct ctl *c, struct nodes *ns)
+{
+	struct drawing	d;
+
+	ls_index(&d, ns);
+	ls_output(c, &d, ls_whole);
+	free(d.id_of);
+	free(d.parent_of);
+	free(d.ids);
+	free(d.order);
+	free(d.rows);
+}
+
+/*
+ * ls -q: each context's id and name, split by a tab, a line each (the id
+ * alone for one with no name), for shell completion and scripts. It never
+ * starts a daemon: with none, there is nothing to list.
+ */
+static void
+ls_quiet(struct ctl *c, int argc, char **argv)
+{
+	struct nodes	 ns = { 0 };
+	struct msgout	*mo;
+	const char	*name;
+	size_t		 i;
+
+	if (ctl_connect(c, 0) == -1)
+		return;
+	mo = msgout_new(MSG_LIST);
+	ctl_add_ctxs(mo, argc, argv);
+	ctl_nodes(c, mo, &ns);
+	for (i = 0; i < ns.n; i++) {
+		name = msg_get(&ns.v[i], "name");
+		printf("%s%s%s\n", msg_get(&ns.v[i], "id"),
+		    name != NULL ? "\t" : "", name != NULL ? name : "");
+	}
+	ctl_nodes_free(&ns);
+}
+
 static int
 cmd_ls_exec(struct ctl *c, int argc, char **argv)
 {
@@ -258,17 +301,35 @@ cmd_ls_exec(struct ctl *c, int argc, char **argv)
 		{ NULL,		0,		NULL, 0 }
 	};
 	struct nodes	 ns = { 0 };
-	struct drawing	 d;
 	struct msgout	*mo;
-	int		 ch, whole = 0;
+	int		 ch, quiet = 0, watch = 0;
 
-	while ((ch = ctl_getopt(c, &cmd_ls_entry, argc, argv, "l",
-	    longopts)) != -1)
-		whole = 1;		/* -l */
+	while ((ch = ctl_getopt(c, &cmd_ls_entry, argc, argv, "lqw",
+	    longopts)) != -1) {
+		switch (ch) {
+		case 'l':
+			ls_whole = 1;
+			break;
+		case 'q':
+			quiet = 1;
+			break;
+		case 'w':
+			watch = 1;
+			break;
+		}
+	}
 	argc -= optind;
 	argv += optind;
 	if (argc > 1)
 		ctl_usage(&cmd_ls_entry, "unexpected argument '%s'", argv[1]);
+	if (quiet && watch)
+		ctl_usage(&cmd_ls_entry, "-q and -w do not go together");
+	if (quiet) {
+		ls_quiet(c, argc, argv);
+		return 0;
+	}
+	if (watch)
+		return watch_tree(c, argc, argv, ls_show);
 	c->doc = 1;
 	if (ctl_connect(c, CTL_START_SAVED) != -1) {
 		mo = msgout_new(MSG_LIST);
@@ -276,21 +337,16 @@ cmd_ls_exec(struct ctl *c, int argc, char **argv)
 		ctl_nodes(c, mo, &ns);
 	} else if (argc == 1)
 		ctl_fail(c, 1, "no context '%s'", argv[0]);
-
-	ls_index(&d, &ns);
-	ls_output(c, &d, whole);
-	free(d.id_of);
-	free(d.parent_of);
-	free(d.ids);
-	free(d.order);
-	free(d.rows);
+	ls_show(c, &ns);
 	ctl_nodes_free(&ns);
 	return 0;
 }
 
 const struct cmd_entry cmd_ls_entry = {
-	"ls", "tree", "[-l] [ctx]", cmd_ls_exec,
+	"ls", "tree", "[-l] [-q | -w] [ctx]", cmd_ls_exec,
 	"the tree of contexts, or the subtree of ctx",
 	"  -l, --long          each command whole, not cut to the terminal's "
 	"width\n"
+	"  -q                  each context's id and name, a line each\n"
+	"  -w                  watch: draw the tree again as it changes\n"
 };

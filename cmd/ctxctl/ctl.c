@@ -396,11 +396,7 @@ ctl_nodes_try(struct ctl *c, struct msgout *mo, struct nodes *out,
 			msg_free(&m);
 			break;
 		}
-		if (out->n == out->cap) {
-			out->cap = out->cap == 0 ? 64 : out->cap * 2;
-			out->v = xreallocarray(out->v, out->cap, sizeof *out->v);
-		}
-		out->v[out->n++] = m;
+		ctl_nodes_add(out, &m);
 		if (single)
 			break;
 	}
@@ -428,6 +424,17 @@ ctl_ok(struct ctl *c, struct msgout *mo)
 		exit(status);
 	}
 	msg_free(&m);
+}
+
+/* Appends the MSG_NODE m to ns, which takes it over. */
+void
+ctl_nodes_add(struct nodes *ns, struct msg *m)
+{
+	if (ns->n == ns->cap) {
+		ns->cap = ns->cap == 0 ? 64 : ns->cap * 2;
+		ns->v = xreallocarray(ns->v, ns->cap, sizeof *ns->v);
+	}
+	ns->v[ns->n++] = *m;
 }
 
 void

@@ -13,6 +13,7 @@ static const struct cmd_entry *const cmds[] = {
 	&cmd_cancel_entry,
 	&cmd_daemon_entry,
 	&cmd_env_entry,
+	&cmd_events_entry,
 	&cmd_help_entry,
 	&cmd_ls_entry,
 	&cmd_new_entry,

@@ -1,8 +1,9 @@
 /*
  * ctxctl.h: the commands of ctxctl, one file each (cmd-*.c), and what they
- * share: ctl.c (usage, help, the link to ctxd, arguments), json.c (--json)
- * and text.c (text for a terminal: escaped, measured, cut).
- * ctxctl.c holds main and the table of commands, cmd-help.c ctxctl help.
+ * share: ctl.c (usage, help, the link to ctxd, arguments), json.c (--json),
+ * text.c (text for a terminal: escaped, measured, cut) and watch.c (a
+ * subscription to the tree's changes). ctxctl.c holds main and the table
+ * of commands, cmd-help.c ctxctl help.
  */
 #ifndef CTXCTL_H
 #define CTXCTL_H
@@ -45,6 +46,7 @@ struct nodes {
 extern const struct cmd_entry cmd_cancel_entry;
 extern const struct cmd_entry cmd_daemon_entry;
 extern const struct cmd_entry cmd_env_entry;
+extern const struct cmd_entry cmd_events_entry;
 extern const struct cmd_entry cmd_help_entry;
 extern const struct cmd_entry cmd_ls_entry;
 extern const struct cmd_entry cmd_new_entry;
@@ -75,6 +77,7 @@ int		 ctl_nodes(struct ctl *, struct msgout *, struct nodes *);
 int		 ctl_nodes_try(struct ctl *, struct msgout *, struct nodes *,
 		    const char **);
 void		 ctl_ok(struct ctl *, struct msgout *);
+void		 ctl_nodes_add(struct nodes *, struct msg *);
 void		 ctl_nodes_free(struct nodes *);
 nsec_t		 ctl_duration(const char *, const char *);
 nsec_t		 ctl_time(const char *, const char *);
@@ -87,10 +90,23 @@ void		 ctl_export_values(const struct msg *);
 /* cmd-help.c */
 void		 help_list(const struct ctl *);
 
+/* watch.c */
+struct evbuffer;
+struct watch {
+	int		 fd;
+	struct evbuffer	*in;
+};
+void		 watch_start(struct ctl *, struct watch *);
+int		 watch_next(struct watch *, struct msg *, nsec_t);
+void		 watch_free(struct watch *);
+int		 watch_tree(struct ctl *, int, char **,
+		    void (*)(struct ctl *, struct nodes *));
+
 /* json.c */
 void		 json_write_string(FILE *, const char *);
 void		 json_string(const char *);
 void		 json_node(const struct msg *, int);
+void		 json_event(const struct msg *, const char *);
 
 /* text.c */
 size_t		 text_utf8(const char *, uint32_t *);

@@ -51,16 +51,16 @@ json_field_str(const struct msg *m, const char *key, const char *name)
 	json_string(v);
 }
 
-/* Writes a context as a JSON object, left open if open is set. */
-void
-json_node(const struct msg *m, int open)
+/* Writes a context's members, from "id" on, within a JSON object. */
+static void
+json_node_members(const struct msg *m)
 {
 	char	ts[TIMESTAMP_LEN];
 	nsec_t	deadline = msg_num(m, "deadline", NSEC_NONE);
 	size_t	i;
 	int	first = 1;
 
-	printf("{\"id\":%s", msg_get(m, "id"));
+	printf("\"id\":%s", msg_get(m, "id"));
 	json_field_str(m, "name", "name");
 	if (msg_get(m, "parent") != NULL)
 		printf(",\"parent\":%s", msg_get(m, "parent"));
@@ -101,6 +101,35 @@ json_node(const struct msg *m, int open)
 	}
 	if (!first)
 		putchar('}');
+}
+
+/* Writes a context as a JSON object, left open if open is set. */
+void
+json_node(const struct msg *m, int open)
+{
+	putchar('{');
+	json_node_members(m);
 	if (!open)
 		putchar('}');
+}
+
+/*
+ * Writes a MSG_EVENT as one JSON object: what happened (event, if not
+ * NULL, else the message's), when, to which context (as json_node()
+ * writes it), and why it ended.
+ */
+void
+json_event(const struct msg *m, const char *event)
+{
+	char	ts[TIMESTAMP_LEN];
+
+	if (event == NULL && (event = msg_get(m, "event")) == NULL)
+		event = "?";
+	fputs("{\"event\":", stdout);
+	json_string(event);
+	timestamp_format(msg_num(m, "at", clock_real()), ts, sizeof ts);
+	printf(",\"time\":\"%s\",", ts);
+	json_node_members(m);
+	json_field_str(m, "cause", "cause");
+	putchar('}');
 }

@@ -138,7 +138,7 @@ main(int argc, char **argv)
 		{ NULL,		0,			NULL, 0 }
 	};
 	char			 opt[3] = "-?";
-	int			 ch, fd, foreground = 0, ready = -1;
+	int			 ch, fd, lfd, foreground = 0, ready = -1;
 
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, ":c:fhR:S:V", longopts,
@@ -178,7 +178,16 @@ main(int argc, char **argv)
 	config_defaults(&conf);
 	if (config_load(&conf, file, &cause) == -1)
 		errx(CTX_EXIT_FAILURE, "%s", cause);
-	if ((path = client_socket_path(socket, conf.socket, &cause)) == NULL)
+	/*
+	 * Started by systemd for a connection to its socket: serve there, in
+	 * the foreground (systemd watches us; forking would lose us).
+	 */
+	if ((lfd = server_activated(&path, &cause)) != -1)
+		foreground = 1;
+	else if (cause != NULL)
+		errx(CTX_EXIT_FAILURE, "%s", cause);
+	else if ((path = client_socket_path(socket, conf.socket, &cause)) ==
+	    NULL)
 		errx(CTX_EXIT_FAILURE, "%s", cause);
 	if (strcmp(path, CLIENT_NO_SOCKET) == 0)
 		errx(CTX_EXIT_FAILURE, "the socket is '%s': no daemon to run",
@@ -189,7 +198,8 @@ main(int argc, char **argv)
 	if (logf != NULL)
 		fclose(logf);
 
-	if ((fd = client_connect_once(path, client_until(&conf))) != -1)
+	if (lfd == -1 &&
+	    (fd = client_connect_once(path, client_until(&conf))) != -1)
 		errx(CTX_EXIT_FAILURE, "%s: a daemon is running there already",
 		    path);
 	if (!foreground)
@@ -199,14 +209,15 @@ main(int argc, char **argv)
 	stay_off_the_path();
 	if ((base = event_base_new()) == NULL)
 		fatalx("cannot start the event loop");
-	if (server_listen(base, &conf, path, &cause) == -1)
+	if (server_listen(base, &conf, path, lfd, &cause) == -1)
 		fatalx("%s", cause);
 	ev_term = evsignal_new(base, SIGTERM, on_signal, base);
 	ev_int = evsignal_new(base, SIGINT, on_signal, base);
 	if (ev_term == NULL || ev_int == NULL ||
 	    evsignal_add(ev_term, NULL) == -1 || evsignal_add(ev_int, NULL) == -1)
 		fatalx("cannot catch signals");
-	log_info("listening on %s", path);
+	log_info("listening on %s%s", path, lfd != -1 ?
+	    " (systemd's socket)" : "");
 
 	/* The client that started us may connect now. */
 	if (ready != -1) {

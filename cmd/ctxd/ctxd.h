@@ -6,6 +6,7 @@
  *   server.c		listens, takes clients on as peers, dispatches
  *   server-req.c	answers clients' requests
  *   server-job.c	jobs whose ctxrun is not connected
+ *   server-event.c	subscribers, and the changes pushed to them
  *   peer.c		a connection: framing, queues, stalls, dropping
  *   state.c		the tree saved across restarts
  *   tree.c		the tree of contexts, and their deadlines
@@ -148,26 +149,38 @@ struct peer {
 	int			 dropped;	/* freed on the next turn */
 	int			 throttled;	/* reads off until output drains */
 	int			 hungup;	/* reading its last words */
+	size_t			 push_base;	/* queued before peer_push_start */
 
 	/* The server's. */
 	struct node		*job;		/* registered by this peer */
 	struct nodeptrs		 waiting;	/* MSG_WAIT in progress */
 	TAILQ_ENTRY(peer)	 entry;
+	int			 subscribed;	/* gets MSG_EVENT */
+	TAILQ_ENTRY(peer)	 sub_entry;	/* server-event.c */
 };
 
 struct peer	*peer_new(struct event_base *, int, uid_t, pid_t,
 		    peer_dispatch_cb *, peer_gone_cb *);
 int		 peer_send(struct peer *, struct msgout *);
+void		 peer_push_start(struct peer *);
+void		 peer_push(struct peer *, struct msgout *);
 void		 peer_ok(struct peer *, long long);
 void		 peer_fail(struct peer *, int, const char *, ...)
 		    __attribute__((format(printf, 3, 4)));
 void		 peer_finish(struct peer *, peer_gone_cb *);
 void		 peer_free(struct peer *);
 
+/* server-event.c */
+void		 events_add(struct peer *);
+void		 events_remove(struct peer *);
+int		 events_wanted(void);
+void		 events_publish(struct msgout *);
+
 /* server.c */
 struct config;
+int		 server_activated(char **, char **);
 int		 server_listen(struct event_base *, const struct config *,
-		    const char *, char **);
+		    const char *, int, char **);
 void		 server_close(void);
 
 /* server-req.c */
@@ -182,6 +195,8 @@ void		 handle_status(struct peer *, const struct msg *);
 void		 handle_cancel(struct peer *, const struct msg *);
 void		 handle_wait(struct peer *, const struct msg *);
 void		 handle_exit(struct peer *, const struct msg *);
+void		 handle_subscribe(struct peer *, const struct msg *);
+void		 server_event(const char *, const struct node *);
 
 /* server-job.c */
 void		 server_job_init(struct event_base *, const char *);

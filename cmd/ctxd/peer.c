@@ -75,6 +75,40 @@ peer_send(struct peer *p, struct msgout *mo)
 	return msgout_send(mo, out);
 }
 
+/*
+ * From now on p is pushed notices (peer_push): what is queued for it now,
+ * such as a listing of the whole tree it asked for first, does not count
+ * against it.
+ */
+void
+peer_push_start(struct peer *p)
+{
+	p->push_base = evbuffer_get_length(bufferevent_get_output(p->bev));
+}
+
+/*
+ * Queues a notice to a peer that asked for them (a subscriber) and keeps
+ * mo, which goes to the others too. Such a peer is sent to whether it
+ * reads or not: one more than PEER_OUT_MAX behind is dropped rather than
+ * let it grow ctxd without bound (and one that reads nothing at all is
+ * dropped after PEER_STALL_S in any case).
+ */
+void
+peer_push(struct peer *p, struct msgout *mo)
+{
+	struct evbuffer	*out = bufferevent_get_output(p->bev);
+
+	if (p->dropped)
+		return;
+	if (evbuffer_get_length(out) > p->push_base + PEER_OUT_MAX) {
+		peer_drop(p, "too far behind on events");
+		return;
+	}
+	if (msgout_frame(mo, out) == -1)
+		log_warnx("client pid %d: notice %u too large: not sent",
+		    (int)p->pid, (unsigned)mo->type);
+}
+
 void
 peer_ok(struct peer *p, long long count)
 {

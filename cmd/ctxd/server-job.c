@@ -117,6 +117,7 @@ server_cancel_job(struct node *n, const char *err, int sig, nsec_t grace)
 		j->cerr = xstrdup(err);
 		j->csig = sig;
 		j->cgrace = grace;
+		server_event("canceled", n);
 	} else if (grace < j->cgrace)
 		j->cgrace = grace;
 	if (n->peer != NULL)

@@ -309,6 +309,7 @@ handle_new(struct peer *p, const struct msg *m)
 	    "%llu) by pid %d", (unsigned long long)n->id, n->pid != 0 ?
 	    "job" : "no process", parent != NULL ?
 	    (unsigned long long)parent->id : 0ULL, (int)p->pid);
+	server_event("made", n);
 	/*
 	 * ctxrun wants the values, not the pids: a scan of /proc for each
 	 * job that registers costs more the more jobs run, and a thousand
@@ -347,6 +348,57 @@ handle_list(struct peer *p, const struct msg *m)
 	}
 	free(np.v);
 	peer_send(p, msgout_new(MSG_END));
+}
+
+/*
+ * MSG_SUBSCRIBE: the tree as it is, then each change of it as it comes
+ * (server_event()). Both come from this turn of the loop, so that the
+ * client misses no change and sees none twice.
+ */
+void
+handle_subscribe(struct peer *p, const struct msg *m)
+{
+	(void)m;
+	events_add(p);
+	tree_walk(NULL, list_one, p);
+	peer_send(p, msgout_new(MSG_END));
+	peer_push_start(p);
+}
+
+/*
+ * Why n ended, or is ending: for now its err, or the err of the cancel its
+ * job was told of. The one place to take a richer cause from (SPEC §14).
+ */
+static const char *
+event_cause(const struct node *n)
+{
+	if (n->err != NULL)
+		return n->err;
+	return n->job != NULL ? n->job->cerr : NULL;
+}
+
+/*
+ * Tells the subscribers that node n has changed: event is "made" (a node
+ * is new), "canceled" (a job has been told to end, and its processes wind
+ * down: err says why) or "ended".
+ */
+void
+server_event(const char *event, const struct node *n)
+{
+	struct msgout	*mo;
+	const char	*cause = event_cause(n);
+
+	if (!events_wanted())
+		return;
+	mo = node_msg(n, 0);
+	mo->type = MSG_EVENT;
+	msgout_adds(mo, "event", event);
+	msgout_add(mo, "at", "%lld", (long long)clock_real());
+	if (n->err == NULL && n->job != NULL && n->job->cerr != NULL)
+		msgout_adds(mo, "err", n->job->cerr);
+	if (cause != NULL)
+		msgout_adds(mo, "cause", cause);
+	events_publish(mo);
 }
 
 /* MSG_STATUS and MSG_ENV: each context in full. */

@@ -11,6 +11,8 @@
 #include <errno.h>
 #include <event2/event.h>
 #include <event2/listener.h>
+#include <fcntl.h>
+#include <libgen.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +31,7 @@ static struct event		*srv_idle;
 static int			 srv_starved;	/* out of fds, said so */
 static const struct config	*srv_config;
 static char			*srv_path;
+static int			 srv_activated;	/* systemd's socket */
 static nsec_t			 srv_started;
 static TAILQ_HEAD(, peer)	 peers = TAILQ_HEAD_INITIALIZER(peers);
 static size_t			 npeers;
@@ -82,6 +85,7 @@ static const struct handler {
 	{ MSG_STOP,	handle_stop },
 	{ MSG_JOB,	handle_job },
 	{ MSG_REJOIN,	handle_rejoin },
+	{ MSG_SUBSCRIBE, handle_subscribe },
 };
 
 /*
@@ -148,6 +152,7 @@ server_peer_gone(struct peer *p)
 	for (i = 0; i < p->waiting.n; i++)
 		p->waiting.v[i]->waited--;
 	free(p->waiting.v);
+	events_remove(p);
 	TAILQ_REMOVE(&peers, p, entry);
 	npeers--;
 	server_idle_check();
@@ -214,6 +219,7 @@ server_ended(struct node *n)
 	struct peer	*p, *next;
 
 	state_gone(n);
+	server_event("ended", n);
 	if (tree_waited(n)) {
 		for (p = TAILQ_FIRST(&peers); p != NULL; p = next) {
 			next = TAILQ_NEXT(p, entry);
@@ -296,21 +302,72 @@ server_bind(struct event_base *base, const char *path, char **cause)
 }
 
 /*
- * Takes on the tree saved beside path, and listens there. Another daemon
- * answering there is an error; a socket nobody answers on is stale and
- * replaced.
+ * The socket systemd listens on for us, as sd_listen_fds(3) passes it
+ * (LISTEN_PID our pid, LISTEN_FDS 1: fd 3), with its path in *path; -1 if
+ * we were not given one, or, with *cause set, one that is not a Unix
+ * stream socket with a path, in a directory that passes our checks.
+ */
+int
+server_activated(char **path, char **cause)
+{
+	const char		*pid = getenv("LISTEN_PID");
+	const char		*fds = getenv("LISTEN_FDS");
+	struct sockaddr_un	 sun;
+	socklen_t		 len = sizeof sun, tlen = sizeof(int);
+	char			*dir;
+	int			 fd = 3, type, r;
+
+	*cause = NULL;
+	if (pid == NULL || fds == NULL || atol(pid) != (long)getpid())
+		return -1;
+	if (strcmp(fds, "1") != 0) {
+		xasprintf(cause, "LISTEN_FDS=%s: one socket expected", fds);
+		return -1;
+	}
+	unsetenv("LISTEN_PID");
+	unsetenv("LISTEN_FDS");
+	unsetenv("LISTEN_FDNAMES");
+	memset(&sun, 0, sizeof sun);
+	if (getsockname(fd, (struct sockaddr *)&sun, &len) == -1 ||
+	    sun.sun_family != AF_UNIX || sun.sun_path[0] == '\0' ||
+	    getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &tlen) == -1 ||
+	    type != SOCK_STREAM) {
+		xasprintf(cause, "fd 3 from systemd: not a Unix stream socket "
+		    "with a path");
+		return -1;
+	}
+	*path = xstrdup(sun.sun_path);
+	dir = xstrdup(*path);
+	r = sockdir_check(dirname(dir), 0, cause);
+	free(dir);
+	if (r == -1 || fcntl(fd, F_SETFD, FD_CLOEXEC) == -1 ||
+	    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) == -1) {
+		if (*cause == NULL)
+			xasprintf(cause, "fd 3: %s", strerror(errno));
+		free(*path);
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * Takes on the tree saved beside path, and listens there, on fd if it is
+ * not -1 (systemd's, server_activated()). Another daemon answering there
+ * is an error; a socket nobody answers on is stale and replaced.
  */
 int
 server_listen(struct event_base *base, const struct config *conf,
-    const char *path, char **cause)
+    const char *path, int fd, char **cause)
 {
-	int	fd;
+	int	other;
 
-	if ((fd = client_connect_once(path, client_until(conf))) != -1) {
-		close(fd);
+	if (fd == -1 &&
+	    (other = client_connect_once(path, client_until(conf))) != -1) {
+		close(other);
 		xasprintf(cause, "%s: a daemon is running there already", path);
 		return -1;
 	}
+	srv_activated = fd != -1;
 	srv_base = base;
 	srv_config = conf;
 	srv_path = xstrdup(path);
@@ -323,7 +380,15 @@ server_listen(struct event_base *base, const struct config *conf,
 	if (state_open(base, path, cause) == -1)
 		return -1;
 	server_adopt();
-	if (server_bind(base, path, cause) == -1)
+	if (fd != -1) {
+		srv_listener = evconnlistener_new(base, server_accept, NULL,
+		    LEV_OPT_CLOSE_ON_FREE, -1, fd);
+		if (srv_listener == NULL) {
+			xasprintf(cause, "%s: cannot listen", path);
+			return -1;
+		}
+		evconnlistener_set_error_cb(srv_listener, server_accept_error);
+	} else if (server_bind(base, path, cause) == -1)
 		return -1;
 	server_call_back();
 	signal(SIGPIPE, SIG_IGN);
@@ -345,7 +410,7 @@ server_close(void)
 	}
 	if (srv_listener != NULL)
 		evconnlistener_free(srv_listener);
-	if (srv_path != NULL)
+	if (srv_path != NULL && !srv_activated)	/* systemd's, to keep */
 		unlink(srv_path);
 	free(srv_path);
 	state_close();

@@ -79,6 +79,59 @@ else
 	PYTHON=python3
 fi
 
+# The python side of the protocol-level tests (clients.bats, events.bats).
+# Every socket has a timeout; every wait is bounded.
+PY_PRELUDE='
+import os, select, socket, struct, sys, time
+def hdr(type, n):
+    return struct.pack("<HHI", 1, type, n)
+def msg(type, fields):
+    p = b"".join(f.encode() + b"\0" for f in fields)
+    return hdr(type, len(p)) + p
+def recv_exact(s, n):
+    b = b""
+    while len(b) < n:
+        c = s.recv(n - len(b))
+        if not c:
+            raise EOFError
+        b += c
+    return b
+def recv_msg(s):
+    v, t, n = struct.unpack("<HHI", recv_exact(s, 8))
+    return t, recv_exact(s, n)
+def field(payload, key):
+    for f in payload.split(b"\0"):
+        if f.startswith(key.encode() + b"="):
+            return f.split(b"=", 1)[1].decode()
+def connect(path):
+    # a blocking connect waits while the listen backlog is full, as
+    # ctxrun and ctxctl do; with a timeout, python would fail at once
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.setblocking(True)
+    s.connect(path)
+    s.settimeout(5)
+    return s
+def wait_for(name, limit):
+    end = time.monotonic() + limit
+    while not os.path.exists(name) and time.monotonic() < end:
+        time.sleep(0.01)
+def hung_up(s, limit):
+    s.settimeout(limit)
+    try:
+        return s.recv(65536) == b""
+    except ConnectionResetError:
+        return True
+    except socket.timeout:
+        return False
+'
+
+# py SCRIPT ARGS...: runs python on PY_PRELUDE + SCRIPT.
+py() {
+	local script=$1
+	shift
+	"$PYTHON" -I -S -c "$PY_PRELUDE$script" "$@"
+}
+
 # The default socket of this test (its own XDG_RUNTIME_DIR).
 ctx_sock() {
 	printf '%s\n' "$XDG_RUNTIME_DIR/ctx/ctxd.sock"

@@ -1,8 +1,9 @@
 /*
  * test_msg.c: the protocol's helpers in msg.c that are not parsing (the
- * parsers have fuzz targets): what is kept of a command line to show, and
- * the room values take in a message.
+ * parsers have fuzz targets): what is kept of a command line to show, the
+ * room values take in a message, and one message framed for many peers.
  */
+#include <event2/buffer.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -74,7 +75,34 @@ test_values_measure(void)
 	values_free(&vs);
 }
 
+/*
+ * msgout_frame() keeps the message (an event goes to every subscriber):
+ * framed twice, it is there twice, whole, and decodes each time.
+ */
+static void
+test_frame_twice(void)
+{
+	struct evbuffer	*eb = evbuffer_new();
+	struct msgout	*mo = msgout_new(MSG_EVENT);
+	struct msg	 m;
+	const char	*cause;
+	int		 i;
+
+	msgout_adds(mo, "event", "made");
+	CHECK_EQ_INT(msgout_frame(mo, eb), 0);
+	CHECK_EQ_INT(msgout_send(mo, eb), 0);
+	for (i = 0; i < 2; i++) {
+		CHECK_EQ_INT(msg_frame(eb, &m, &cause), 1);
+		CHECK_EQ_INT(m.type, MSG_EVENT);
+		CHECK_STR(msg_get(&m, "event"), "made");
+		msg_free(&m);
+	}
+	CHECK_EQ_INT(evbuffer_get_length(eb), 0);
+	evbuffer_free(eb);
+}
+
 const struct unit_test unit_tests[] = {
+	{ "frame_twice", test_frame_twice },
 	{ "cut_short", test_cut_short },
 	{ "cut_long", test_cut_long },
 	{ "cut_utf8", test_cut_utf8 },
