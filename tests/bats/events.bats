@@ -70,17 +70,17 @@ $(cat)" "$(ctx_sock)" "$BATS_TEST_DIRNAME/../../lib/proto.h"
 	grep -q '"name":"short","state":"done","err":"deadline exceeded","status":124' ev
 }
 
-@test "events: names with quotes, backslashes and control characters stay valid JSON" {
+@test "events: names with quotes, backslashes and bytes not UTF-8 stay valid JSON" {
+	# (a name may not hold control characters: ctxctl new refuses them)
 	ctxctl events -a -n 2 >ev 2>ev.err &
 	ev=$!
 	ctxctl new -n anchor >/dev/null
 	wait_file ev 2 || fail "nothing from events: $(cat ev.err)"
-	ctxctl new -n $'a"b\\c\x01d\te\nf' -t 0.1s >/dev/null
+	ctxctl new -n $'a"b\\c\xffd' -t 0.1s >/dev/null
 	wait "$ev" || fail "events exited $?: $(cat ev.err)"
 	run valid_json ev
 	assert_success
-	assert_line --partial "'a\"b\\\\c\\x01d\\te\\nf'"
-	grep -qF '"a\"b\\c\u0001d\te\nf"' ev || grep -qF '"a\"b\\c\u0001d\u0009e\u000af"' ev
+	grep -qF '"a\"b\\c\ufffdd"' ev || fail "not escaped: $(cat ev)"
 }
 
 @test "events: bad usage is one line and 125" {
@@ -122,11 +122,19 @@ s.connect(sys.argv[1])
 s.settimeout(2)
 # 60 contexts with 30 KB names: 1.8 MB of events, more than ctxd holds.
 start = time.monotonic()
+def seen():
+    with open('ev') as f:
+        return f.read().count('"event":"made"')
 for i in range(60):
     s.sendall(msg(types['MSG_NEW'], ['name=%d' % i + 'x' * 30000]))
     if recv_msg(s)[0] != types['MSG_NODE']:
         print('refused'); sys.exit(1)
-print('made in %s' % ('time' if time.monotonic() - start < 3 else 'too long'))
+    # the reader keeps up (a busy machine may hold it back): only the
+    # mute one falls behind
+    until = time.monotonic() + 2
+    while seen() < i + 1 and time.monotonic() < until:
+        time.sleep(0.005)
+print('made in %s' % ('time' if time.monotonic() - start < 5 else 'too long'))
 # The mute one was dropped: what it has, then the end.
 mute.settimeout(3)
 got = 0

@@ -28,10 +28,13 @@ mk() {
 		assert_line "$d/usr/$f"
 		[ -f "$d/usr/$f" ] || fail "$f listed, not installed"
 	done
+	# the timeout(1) drop-in: a link to the installed ctxrun
+	assert_line "$d/usr/libexec/ctx/timeout"
+	[ "$(readlink "$d/usr/libexec/ctx/timeout")" = /usr/bin/ctxrun ]
 	# Nothing else said, nothing else installed.
-	[ "$(find "$d" -type f | wc -l)" -eq "${#lines[@]}" ]
+	[ "$(find "$d" -type f -o -type l | wc -l)" -eq "${#lines[@]}" ]
 	for f in "${lines[@]}"; do
-		[ -f "$f" ] || fail "listed, not a file: $f"
+		[ -f "$f" ] || [ -L "$f" ] || fail "listed, not a file: $f"
 	done
 	[ -x "$d/usr/bin/ctxd" ]
 	run grep '^ExecStart=' "$d/usr/lib/systemd/user/ctxd.service"

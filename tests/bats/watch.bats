@@ -19,12 +19,14 @@ stop_bg() {
 	wait_grep out 'deadline exceeded' 3 || fail "no redraw: $(cat out err)"
 	stop_bg "$w"
 	run --keep-empty-lines cat out
-	# first; first and second; first and second ended: three drawings.
+	# first; first and second; first and second ended: three drawings,
+	# each below its header.
 	[ "$(grep -c '^$' out)" -eq 2 ] || fail "drawings: $output"
-	assert_line --index 0 --regexp '^[0-9]+  first  running'
-	assert_line --index 1 ''
-	assert_line --index 3 --regexp '^[0-9]+  second  running  -  0\.[0-9]s  -$'
-	assert_line --index 6 --regexp '^[0-9]+  second  deadline exceeded'
+	assert_line --index 0 --regexp '^ID +NAME +STATE'
+	assert_line --index 1 --regexp '^[0-9]+ +first +running'
+	assert_line --index 2 ''
+	assert_line --index 5 --regexp '^[0-9]+ +second +running +- +0\.[0-9]s +-$'
+	assert_line --index 9 --regexp '^[0-9]+ +second +deadline exceeded'
 }
 
 @test "ls -w on a terminal: the screen cleared and redrawn, each second too" {
