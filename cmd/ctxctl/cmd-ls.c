@@ -88,7 +88,8 @@ draw_line(const struct msg *m, const char *prefix, const char *branch)
 	ctl_left(m, left, sizeof left);
 	printf("%s%s%s  %s  %s  %s  %s  %s\n", prefix, branch,
 	    msg_get(m, "id"), name != NULL ? name : "-",
-	    err != NULL ? err : ctl_state(m), pid != NULL ? pid : "-",
+	    err != NULL && strcmp(ctl_state(m), "done") == 0 ? err :
+	    ctl_state(m), pid != NULL ? pid : "-",
 	    left, cmd != NULL ? cmd : "-");
 }
 

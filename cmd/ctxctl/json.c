@@ -48,12 +48,18 @@ json_node(const struct msg *m, int open)
 		printf(",\"parent\":%s", msg_get(m, "parent"));
 	json_field_str(m, "state", "state");
 	json_field_str(m, "err", "err");
+	json_field_str(m, "cause", "cause");
+	if (msg_get(m, "failfast") != NULL)
+		fputs(",\"fail_fast\":true", stdout);
+	if (msg_get(m, "limit") != NULL)
+		printf(",\"limit\":%s", msg_get(m, "limit"));
 	if (msg_get(m, "status") != NULL)
 		printf(",\"status\":%s", msg_get(m, "status"));
 	if (deadline != NSEC_NONE) {
 		timestamp_format(deadline, ts, sizeof ts);
 		printf(",\"deadline\":\"%s\"", ts);
-		if (strcmp(ctl_state(m), "running") == 0)
+		if (strcmp(ctl_state(m), "running") == 0 ||
+		    strcmp(ctl_state(m), "waiting") == 0)
 			printf(",\"left_ms\":%lld", (long long)((deadline -
 			    clock_real()) / NSEC_PER_MSEC));
 	}

@@ -54,6 +54,14 @@ struct ctxrun {
 	nsec_t		 parent_deadline;
 	int		 parent_sig;
 	nsec_t		 parent_grace;
+	const char	*parent_of;	/* whose deadline: "12 (build)" */
+	int		 parent_group;	/* a group: ctxd hears of the job's
+					   end before ctxrun exits */
+	int		 parent_limit;	/* ... with a limit: wait for ctxd's
+					   go-ahead */
+	char		 iof[128];	/* ... as ctxd says */
+	char		*cause;		/* why the job ended, if it did not
+					   end by itself */
 
 	char		 id[ID_LEN];
 	char		 parent_buf[ID_LEN];
@@ -300,6 +308,36 @@ read_parent(struct ctxrun *r)
 	r->parent_grace = r->grace;
 	if ((s = getenv(ENV_GRACE)) != NULL)
 		r->parent_grace = opt_duration("$" ENV_GRACE, s);
+	if ((s = getenv(ENV_DEADLINE_OF)) != NULL && *s != '\0')
+		r->parent_of = s;
+	if ((s = getenv(ENV_GROUP)) != NULL && *s != '\0') {
+		r->parent_group = 1;
+		r->parent_limit = strstr(s, "limit=") != NULL;
+	}
+}
+
+/* "12 (build)": the job's own id and name, for a cause. */
+static void
+own_label(const struct ctxrun *r, char *buf, size_t len)
+{
+	if (r->name != NULL)
+		snprintf(buf, len, "%s (%s)", r->id, r->name);
+	else
+		snprintf(buf, len, "%s", r->id);
+}
+
+/* Sets why the job ends, once: the first cause stands. */
+static void
+set_cause(struct ctxrun *r, const char *fmt, ...)
+{
+	va_list	ap;
+
+	if (r->cause != NULL)
+		return;
+	va_start(ap, fmt);
+	if (vasprintf(&r->cause, fmt, ap) == -1)
+		r->cause = NULL;
+	va_end(ap);
 }
 
 /* The node's values: the file's globals and section, then -e (SPEC §7). */
@@ -332,9 +370,10 @@ setenv_or_unset(const char *key, const char *val)
 static void
 export_context(struct ctxrun *r, nsec_t deadline, int inherited)
 {
-	char	ts[TIMESTAMP_LEN], grace[32], pid[16];
+	char	ts[TIMESTAMP_LEN], grace[32], pid[16], of[128];
 
 	setenv_or_unset(ENV_ID, r->id);
+	setenv_or_unset(ENV_GROUP, NULL);	/* a job is no group */
 	setenv_or_unset(ENV_NAME, r->name);
 	setenv_or_unset(ENV_PARENT, r->parent_id);
 	setenv_or_unset(ENV_TREE, r->tree);
@@ -344,10 +383,13 @@ export_context(struct ctxrun *r, nsec_t deadline, int inherited)
 		setenv_or_unset(ENV_SOCKET, r->socket);
 	if (deadline == NSEC_NONE) {
 		setenv_or_unset(ENV_DEADLINE, NULL);
+		setenv_or_unset(ENV_DEADLINE_OF, NULL);
 		setenv_or_unset(ENV_SIGNAL, NULL);
 		setenv_or_unset(ENV_GRACE, NULL);
 		return;
 	}
+	own_label(r, of, sizeof of);
+	setenv_or_unset(ENV_DEADLINE_OF, inherited ? r->parent_of : of);
 	timestamp_format(deadline, ts, sizeof ts);
 	duration_format(inherited ? r->parent_grace : r->grace, grace,
 	    sizeof grace);
@@ -409,22 +451,43 @@ on_deadline(int which, void *arg)
 {
 	struct ctxrun	*r = arg;
 
+	char		 of[128];
+	int		 first = job_cause(r->job) == JOB_RUNNING;
+
 	if (which == DEADLINE_INHERITED) {
-		say(r, "parent's deadline exceeded");
-		job_end(r->job, JOB_DEADLINE, r->parent_sig, r->parent_grace);
+		if (r->parent_of != NULL)
+			set_cause(r, "deadline of %s", r->parent_of);
+		else
+			set_cause(r, "parent's deadline");
+		say(r, "parent's deadline exceeded (cause: %s)", r->cause);
 	} else {
-		say(r, "own deadline exceeded");
-		job_end(r->job, JOB_DEADLINE, r->sig, r->grace);
+		own_label(r, of, sizeof of);
+		set_cause(r, "deadline of %s", of);
+		say(r, "own deadline exceeded (cause: %s)", r->cause);
 	}
+	/* ctxd shows the job ending, and why, at once. */
+	if (first)
+		ctxlink_cancel(r->link, "deadline exceeded", r->cause,
+		    which == DEADLINE_INHERITED ? r->parent_sig : r->sig,
+		    which == DEADLINE_INHERITED ? r->parent_grace : r->grace);
+	if (which == DEADLINE_INHERITED)
+		job_end(r->job, JOB_DEADLINE, r->parent_sig, r->parent_grace);
+	else
+		job_end(r->job, JOB_DEADLINE, r->sig, r->grace);
 }
 
-/* Cancels the job, as a signal to ctxrun does, and tells ctxd. */
+/*
+ * Cancels the job, as a signal to ctxrun does, and tells ctxd, and why:
+ * the cause, unless the job was ending already.
+ */
 static void
-cancel(struct ctxrun *r)
+cancel(struct ctxrun *r, const char *cause)
 {
 	/* While the job is ending already, this can only bring KILL forward. */
-	if (job_cause(r->job) == JOB_RUNNING)
-		ctxlink_cancel(r->link, r->sig, r->grace);
+	if (job_cause(r->job) == JOB_RUNNING) {
+		set_cause(r, "%s", cause);
+		ctxlink_cancel(r->link, "canceled", r->cause, r->sig, r->grace);
+	}
 	job_end(r->job, JOB_CANCELED, r->sig, r->grace);
 }
 
@@ -440,6 +503,7 @@ on_signal(const struct signalfd_siginfo *si, void *arg)
 {
 	struct ctxrun	*r = arg;
 	int		 sig = (int)si->ssi_signo;
+	char		 cause[32];
 
 	if (sig == CTX_SIG_REJOIN) {
 		ctxlink_rejoin(r->link);
@@ -455,9 +519,10 @@ on_signal(const struct signalfd_siginfo *si, void *arg)
 		job_forward(r->job, sig);
 		return;
 	}
-	say(r, "got SIG%s from pid %u, cancelling", signal_name(sig),
-	    si->ssi_pid);
-	cancel(r);
+	say(r, "got SIG%s from pid %u, cancelling (cause: signal %s)",
+	    signal_name(sig), si->ssi_pid, signal_name(sig));
+	snprintf(cause, sizeof cause, "signal %s", signal_name(sig));
+	cancel(r, cause);
 }
 
 /* The signals ctxrun takes: those that cancel, and those passed on. */
@@ -487,10 +552,10 @@ on_hangup(int fd, void *arg)
 {
 	struct ctxrun	*r = arg;
 
-	say(r, "hangup: the ssh session closed standard %s, cancelling",
-	    fd == STDIN_FILENO ? "input" : fd == STDOUT_FILENO ? "output" :
-	    "error");
-	cancel(r);
+	say(r, "hangup: the ssh session closed standard %s, cancelling "
+	    "(cause: hangup)", fd == STDIN_FILENO ? "input" :
+	    fd == STDOUT_FILENO ? "output" : "error");
+	cancel(r, "hangup");
 }
 
 /*
@@ -713,6 +778,87 @@ foreign_parent(struct ctxrun *r)
 	r->parent_id = NULL;
 }
 
+/* Why ctxd cancelled the job, as it said. */
+static const char *
+link_cause(const struct ctxrun *r)
+{
+	const char	*cause = ctxlink_cause(r->link);
+
+	return cause != NULL ? cause : "not said";
+}
+
+/* Ends a job that never started, tells ctxd why, and exits. */
+static void __attribute__((noreturn))
+end_unstarted(struct ctxrun *r, const char *err, int status)
+{
+	ctxlink_close(r->link, err, r->cause, status);
+	exit(status);
+}
+
+/*
+ * The parent is a group with a limit (errgroup.SetLimit), and ctxd says
+ * it runs as many jobs as it may: the job waits for its turn, on its
+ * deadline (one that passes ends it, 124, without its starting), and a
+ * cancel or a signal ends it as it would a job. A ctxd that goes away
+ * meanwhile lets it start: a job never waits on a daemon that is gone.
+ */
+static void
+wait_turn(struct ctxrun *r, int limit, nsec_t now, nsec_t mono)
+{
+	const int	 sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGALRM };
+	sigset_t	 set;
+	nsec_t		 own, first, until = NSEC_NONE, t0 = clock_mono();
+	char		 took[32], of[128];
+	size_t		 i;
+	int		 sfd, got;
+
+	sigemptyset(&set);
+	for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+		sigaddset(&set, sigs[i]);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) == -1 ||
+	    (sfd = signalfd(-1, &set, SFD_CLOEXEC)) == -1)
+		err(CTX_EXIT_FAILURE, "cannot catch signals");
+	own = earlier(r->deadline, time_after(now, r->timeout));
+	first = earlier(own, r->parent_deadline);
+	if (first != NSEC_NONE)
+		until = time_after(mono, first > now ? first - now : 0);
+	say(r, "waiting: context %s runs %d job%s at once", r->parent_id,
+	    limit, limit == 1 ? "" : "s");
+	got = ctxlink_wait_go(r->link, until, sfd);
+	close(sfd);
+	t0 = clock_mono() - t0;
+	duration_format(t0 - t0 % NSEC_PER_MSEC, took, sizeof took);
+	switch (got) {
+	case CTXLINK_GO:
+		say(r, "its turn came after %s: starting", took);
+		return;
+	case CTXLINK_LOST:
+		say(r, "lost ctxd while waiting: starting");
+		return;
+	case CTXLINK_CANCELED:
+	case CTXLINK_DEADLINE:
+		set_cause(r, "%s", link_cause(r));
+		say(r, "cancelled through ctxd while waiting, not starting "
+		    "(cause: %s)", r->cause);
+		if (got == CTXLINK_DEADLINE)
+			end_unstarted(r, "deadline exceeded",
+			    CTX_EXIT_DEADLINE);
+		end_unstarted(r, "canceled", CTX_EXIT_CANCELED);
+	case -1:
+		own_label(r, of, sizeof of);
+		set_cause(r, "deadline of %s", r->parent_deadline <= own ?
+		    (r->parent_of != NULL ? r->parent_of : "the parent") : of);
+		say(r, "deadline exceeded after waiting %s, not starting "
+		    "(cause: %s)", took, r->cause);
+		end_unstarted(r, "deadline exceeded", CTX_EXIT_DEADLINE);
+	default:
+		set_cause(r, "signal %s", signal_name(-got - 1));
+		say(r, "got SIG%s while waiting, not starting",
+		    signal_name(-got - 1));
+		end_unstarted(r, "canceled", CTX_EXIT_CANCELED);
+	}
+}
+
 /*
  * Registers the job with ctxd, starting it if need be, and waits for the
  * answer, before the job starts: ctxd's answer may bring an earlier
@@ -729,6 +875,7 @@ join_tree(struct ctxrun *r, struct values *vs, nsec_t now, nsec_t mono,
 	int			 refused, ended;
 
 	fill_req(r, &req, vs, now);
+	req.can_wait = 1;
 	memset(&rep, 0, sizeof rep);
 	values_init(&rep.values);
 	r->link = ctxlink_open(r->socket, &req, &rep,
@@ -757,9 +904,17 @@ join_tree(struct ctxrun *r, struct values *vs, nsec_t now, nsec_t mono,
 		r->parent_deadline = rep.deadline;
 		r->parent_sig = rep.isig;
 		r->parent_grace = rep.igrace;
+		snprintf(r->iof, sizeof r->iof, "%s", rep.iof);
+		r->parent_of = r->iof;
 	}
 	values_free(vs);
 	TAILQ_CONCAT(vs, &rep.values, entry);
+	if (rep.group)
+		r->parent_group = 1;
+	if (r->parent_group)
+		ctxlink_sync_exit(r->link);
+	if (rep.wait > 0)
+		wait_turn(r, rep.wait, now, mono);
 }
 
 /*
@@ -799,12 +954,19 @@ on_link(int what, int sig, nsec_t grace, void *arg)
 
 	switch (what) {
 	case CTXLINK_CANCELED:
-		say(r, "cancelled through ctxd");
-		job_end(r->job, JOB_CANCELED, sig, grace);
-		break;
 	case CTXLINK_DEADLINE:
-		say(r, "an ancestor's deadline exceeded (ctxd)");
-		job_end(r->job, JOB_DEADLINE, sig, grace);
+		/*
+		 * Ending already, this is at most a shorter grace (or the
+		 * echo of our own report): nothing new to say.
+		 */
+		if (job_cause(r->job) == JOB_RUNNING) {
+			set_cause(r, "%s", link_cause(r));
+			say(r, what == CTXLINK_DEADLINE ? "an ancestor's "
+			    "deadline exceeded (ctxd; cause: %s)" :
+			    "cancelled through ctxd (cause: %s)", r->cause);
+		}
+		job_end(r->job, what == CTXLINK_DEADLINE ? JOB_DEADLINE :
+		    JOB_CANCELED, sig, grace);
 		break;
 	case CTXLINK_LOST:
 		say(r, "lost ctxd: deadlines hold all the same");
@@ -827,6 +989,7 @@ on_link(int what, int sig, nsec_t grace, void *arg)
 	case CTXLINK_PARENT_DEADLINE:
 		/* Started before ctxd could say so: ended as it would be. */
 		say(r, "%s, ending the job", ctxlink_error(r->link));
+		set_cause(r, "%s", ctxlink_error(r->link));
 		job_end(r->job, what == CTXLINK_PARENT_DEADLINE ?
 		    JOB_DEADLINE : JOB_CANCELED, r->parent_sig,
 		    r->parent_grace);
@@ -857,7 +1020,7 @@ end_report(const struct ctxrun *r, int status)
 		else
 			xasprintf(&err, "exited %d", WEXITSTATUS(ws));
 	}
-	ctxlink_close(r->link, err, status);
+	ctxlink_close(r->link, err, r->cause, status);
 	free(err);
 }
 
@@ -968,14 +1131,20 @@ main(int argc, char **argv)
 	mono = clock_mono();
 	signal(SIGPIPE, SIG_IGN);	/* a daemon that hangs up; the command
 					   gets it back */
-	if (find_tree(&r, &conf))
+	/* Under a group with a limit, the job waits for its turn. */
+	if (find_tree(&r, &conf) || (r.parent_limit && r.socket != NULL &&
+	    strcmp(r.socket, CLIENT_NO_SOCKET) != 0 && r.parent_id != NULL &&
+	    *r.parent_id != 'x'))
 		join_tree(&r, &vs, now, mono, &conf);
 	else if (r.socket != NULL && strcmp(r.socket, CLIENT_NO_SOCKET) != 0)
 		join_later(&r, &vs, now, mono, &conf);
+	if (r.parent_group)
+		ctxlink_sync_exit(r.link);
 	if (r.parent_deadline <= now || r.deadline <= now) {
 		say(&r, "%sdeadline has passed, not starting",
 		    r.parent_deadline <= now ? "parent's " : "");
-		ctxlink_close(r.link, "deadline exceeded", CTX_EXIT_DEADLINE);
+		ctxlink_close(r.link, "deadline exceeded", NULL,
+		    CTX_EXIT_DEADLINE);
 		values_free(&vs);
 		values_free(&r.values);
 		free(r.socket);
@@ -1063,6 +1232,7 @@ main(int argc, char **argv)
 	ssh_argv_free(r.ssh_argv);
 	free(r.socket);
 	free(r.tree);
+	free(r.cause);
 	config_free(&conf);
 	return status;
 }

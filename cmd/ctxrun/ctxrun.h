@@ -26,6 +26,7 @@ struct ctxlink_req {
 	const struct values	*values;
 	int			 orphan;	/* parent from the environment
 						   alone: unknown, a root */
+	int			 can_wait;	/* for a group's limit */
 };
 struct ctxlink_rep {
 	char			 id[ID_LEN];
@@ -35,6 +36,10 @@ struct ctxlink_rep {
 	int			 inherited;	/* an ancestor's deadline */
 	int			 isig;		/* and how it ends the job */
 	nsec_t			 igrace;
+	char			 iof[128];	/* whose: "12 (build)" */
+	int			 wait;		/* the group's limit: wait for
+						   ctxlink_wait_go() */
+	int			 group;		/* the parent is a group */
 	struct values		 values;	/* ancestors' and own */
 };
 #define CTXLINK_CANCELED	0
@@ -46,6 +51,7 @@ struct ctxlink_rep {
 #define CTXLINK_REFUSED		6	/* ... or is not (ctxlink_error()) */
 #define CTXLINK_PARENT_CANCELED	7	/* ... for its parent has ended */
 #define CTXLINK_PARENT_DEADLINE	8
+#define CTXLINK_GO		9	/* a job that waited may start */
 typedef void	 ctxlink_cb(int, int, nsec_t, void *);
 
 struct ctxlink	*ctxlink_open(const char *, const struct ctxlink_req *,
@@ -56,9 +62,14 @@ const char	*ctxlink_error(const struct ctxlink *);
 int		 ctxlink_watch(struct ctxlink *, struct event_base *,
 		    ctxlink_cb *, void *);
 void		 ctxlink_started(struct ctxlink *, const char *);
-void		 ctxlink_cancel(struct ctxlink *, int, nsec_t);
+void		 ctxlink_cancel(struct ctxlink *, const char *, const char *,
+		    int, nsec_t);
+const char	*ctxlink_cause(const struct ctxlink *);
+void		 ctxlink_sync_exit(struct ctxlink *);
+int		 ctxlink_wait_go(struct ctxlink *, nsec_t, int);
 void		 ctxlink_rejoin(struct ctxlink *);
-void		 ctxlink_close(struct ctxlink *, const char *, int);
+void		 ctxlink_close(struct ctxlink *, const char *, const char *,
+		    int);
 
 /* hangup.c */
 struct hangup;
