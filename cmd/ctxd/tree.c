@@ -501,16 +501,26 @@ tree_state(const struct node *n)
 	return "running";
 }
 
+/*
+ * A process-less node's deadline: its own, or one it inherited, whose
+ * cause is then the ancestor's deadline, ended on that one's signal and
+ * grace, whichever timer comes first (as Go's child takes its parent's).
+ */
 static void
 tree_on_deadline(evutil_socket_t fd, short events, void *arg)
 {
-	struct node	*n = arg;
-	char		*cause = tree_deadline_cause(n);
+	struct node		*n = arg;
+	const struct node	*a;
+	char			*cause;
+	int			 sig;
+	nsec_t			 grace;
 
 	(void)fd;
 	(void)events;
-	tree_cancel(n, "deadline exceeded", cause, CTX_EXIT_DEADLINE, n->sig,
-	    n->grace, 1);
+	a = tree_inherited(n, &sig, &grace);
+	cause = tree_deadline_cause(a);
+	tree_cancel(n, "deadline exceeded", cause, CTX_EXIT_DEADLINE, sig,
+	    grace, 1);
 	free(cause);
 }
 

@@ -108,12 +108,15 @@ wait_all() {
 	ctxctl new -x --limit 2 -n lim -t 10s >env
 	grep -q "^export CTX_GROUP='limit=2'" env || fail "$(cat env)"
 	for i in 1 2 3 4 5; do
-		ctxrun_in env -n "j$i" sh -c "echo start $i >>log; sleep 0.2; echo end $i >>log"
+		ctxrun_in env -n "j$i" sh -c "echo start $i >>log; sleep 0.5; echo end $i >>log"
 		# one at a time, so that the order of arrival is known
 		wait_status_text "j$i" "state: "
+		# j1 and j2 run for 0.5 s: j3 waits
+		if ((i == 3)); then
+			run ctxctl ls
+			assert_output --regexp "j3  waiting"
+		fi
 	done
-	run ctxctl ls
-	assert_output --regexp "j[345]  waiting"
 	wait_all 10
 	while read -r line; do
 		if [[ $line == start* ]]; then
