@@ -341,6 +341,29 @@ handle_status(struct peer *p, const struct msg *m)
 	free(np.v);
 }
 
+/* Shows each control character of s as '?'. */
+static void
+no_controls(char *s)
+{
+	for (; *s != '\0'; s++) {
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			*s = '?';
+	}
+}
+
+/*
+ * A cause a job's ctxrun gave (a long name in "deadline of 12 (NAME)"),
+ * made one that a client could have given: cut, controls shown as '?'.
+ */
+static char *
+cause_clean(const char *s)
+{
+	char	*cause = msg_cut(s, PROTO_CAUSE_MAX);
+
+	no_controls(cause);
+	return cause;
+}
+
 /*
  * Who cancelled, when the canceller gave no cause: its uid, pid and
  * command line (SO_PEERCRED, /proc), as "uid 1000 pid 42: ctxctl cancel
@@ -366,9 +389,8 @@ canceller(const struct peer *p)
 	for (i = 0; i < n; i++) {
 		if (cmd[i] == '\0')
 			cmd[i] = ' ';
-		else if ((unsigned char)cmd[i] < 0x20 || cmd[i] == 0x7f)
-			cmd[i] = '?';
 	}
+	no_controls(cmd);
 	xasprintf(&cause, "uid %u pid %d%s%s", (unsigned)p->uid, (int)p->pid,
 	    n > 0 ? ": " : "", cmd);
 	return cause;
@@ -386,13 +408,18 @@ cancel_why(struct peer *p, const struct msg *m, const char **err,
 	const char	*s = msg_get(m, "cause"), *why;
 
 	*err = "canceled";
-	if ((s = msg_get(m, "cause")) != NULL && cause_check(s, &why) == -1) {
+	/* A job's ctxrun says why its job ends: cleaned, never refused. */
+	if (s != NULL && p->job != NULL) {
+		*cause = cause_clean(s);
+		if ((why = msg_get(m, "err")) != NULL &&
+		    strcmp(why, "deadline exceeded") == 0)
+			*err = "deadline exceeded";
+		return 0;
+	}
+	if (s != NULL && cause_check(s, &why) == -1) {
 		peer_fail(p, 0, "cause: %s", why);
 		return -1;
 	}
-	if (p->job != NULL && (why = msg_get(m, "err")) != NULL &&
-	    strcmp(why, "deadline exceeded") == 0)
-		*err = "deadline exceeded";
 	*cause = s != NULL ? xstrdup(s) : canceller(p);
 	return 0;
 }
@@ -489,17 +516,17 @@ handle_exit(struct peer *p, const struct msg *m)
 {
 	struct node	*n = p->job;
 	const char	*err = msg_get(m, "err"), *cause = msg_get(m, "cause");
-	const char	*why;
+	char		*clean;
 
 	if (n == NULL) {
 		peer_fail(p, 0, "no job on this connection");
 		return;
 	}
-	if (cause != NULL && cause_check(cause, &why) == -1)
-		cause = NULL;
+	clean = cause != NULL ? cause_clean(cause) : NULL;
 	n->peer = NULL;
 	p->job = NULL;
-	tree_end(n, err != NULL ? err : "exited", cause,
+	tree_end(n, err != NULL ? err : "exited", clean,
 	    (int)msg_num(m, "status", 0));
+	free(clean);
 	peer_ok(p, 1);
 }

@@ -559,6 +559,7 @@ tree_forget(struct node *n)
 {
 	struct node	*c;
 
+	group_leave(n);		/* its place under a limit is free */
 	while ((c = TAILQ_FIRST(&n->children)) != NULL) {
 		TAILQ_REMOVE(&n->children, c, sibling);
 		c->parent = n->parent;

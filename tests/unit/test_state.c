@@ -99,7 +99,7 @@ static void __attribute__((noreturn))
 save_and_die(int out)
 {
 	struct event_base	*base = load();
-	struct node		*n;
+	struct node		*n, *done;
 
 	n = tree_new(NULL, ids[0] = state_id_next(), ODD_NAME, NSEC_NONE);
 	values_set(&n->values, "ODD", ODD_VALUE);
@@ -112,6 +112,12 @@ save_and_die(int out)
 	n->job->cgroup = xstrdup("/sys/fs/cgroup/ctx-1.2");
 	n->cmd = xstrdup("sleep 60");
 	state_node(n);
+	/* A job of the group that ended: its place is free after a load. */
+	done = tree_new(n->parent, state_id_next(), "done", NSEC_NONE);
+	done->pid = getpid();
+	done->job = xcalloc(1, sizeof *done->job);
+	state_node(done);
+	tree_end(done, "exited 0", NULL, 0);
 	/* Cancelled: ending, its err and cause set, its ctxrun told. */
 	tree_cancel(n, "canceled", "odd\tcause", CTX_EXIT_CANCELED, SIGTERM,
 	    0, 1);
