@@ -326,6 +326,23 @@ own_label(const struct ctxrun *r, char *buf, size_t len)
 		snprintf(buf, len, "%s", r->id);
 }
 
+static void	set_cause(struct ctxrun *, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
+
+/*
+ * The cause of a deadline that passed, the parent's (inherited) or the
+ * job's own: "deadline of 12 (build)".
+ */
+static void
+deadline_cause(struct ctxrun *r, int inherited)
+{
+	char	of[128];
+
+	own_label(r, of, sizeof of);
+	set_cause(r, "deadline of %s", !inherited ? of :
+	    r->parent_of != NULL ? r->parent_of : "the parent");
+}
+
 /* Sets why the job ends, once: the first cause stands. */
 static void
 set_cause(struct ctxrun *r, const char *fmt, ...)
@@ -451,20 +468,11 @@ on_deadline(int which, void *arg)
 {
 	struct ctxrun	*r = arg;
 
-	char		 of[128];
 	int		 first = job_cause(r->job) == JOB_RUNNING;
 
-	if (which == DEADLINE_INHERITED) {
-		if (r->parent_of != NULL)
-			set_cause(r, "deadline of %s", r->parent_of);
-		else
-			set_cause(r, "parent's deadline");
-		say(r, "parent's deadline exceeded (cause: %s)", r->cause);
-	} else {
-		own_label(r, of, sizeof of);
-		set_cause(r, "deadline of %s", of);
-		say(r, "own deadline exceeded (cause: %s)", r->cause);
-	}
+	deadline_cause(r, which == DEADLINE_INHERITED);
+	say(r, "%s deadline exceeded (cause: %s)",
+	    which == DEADLINE_INHERITED ? "parent's" : "own", r->cause);
 	/* ctxd shows the job ending, and why, at once. */
 	if (first)
 		ctxlink_cancel(r->link, "deadline exceeded", r->cause,
@@ -808,7 +816,7 @@ wait_turn(struct ctxrun *r, int limit, nsec_t now, nsec_t mono)
 	const int	 sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGALRM };
 	sigset_t	 set;
 	nsec_t		 own, first, until = NSEC_NONE, t0 = clock_mono();
-	char		 took[32], of[128];
+	char		 took[32];
 	size_t		 i;
 	int		 sfd, got;
 
@@ -845,9 +853,7 @@ wait_turn(struct ctxrun *r, int limit, nsec_t now, nsec_t mono)
 			    CTX_EXIT_DEADLINE);
 		end_unstarted(r, "canceled", CTX_EXIT_CANCELED);
 	case -1:
-		own_label(r, of, sizeof of);
-		set_cause(r, "deadline of %s", r->parent_deadline <= own ?
-		    (r->parent_of != NULL ? r->parent_of : "the parent") : of);
+		deadline_cause(r, r->parent_deadline <= own);
 		say(r, "deadline exceeded after waiting %s, not starting "
 		    "(cause: %s)", took, r->cause);
 		end_unstarted(r, "deadline exceeded", CTX_EXIT_DEADLINE);
@@ -1143,8 +1149,10 @@ main(int argc, char **argv)
 	if (r.parent_deadline <= now || r.deadline <= now) {
 		say(&r, "%sdeadline has passed, not starting",
 		    r.parent_deadline <= now ? "parent's " : "");
-		ctxlink_close(r.link, "deadline exceeded", NULL,
+		deadline_cause(&r, r.parent_deadline <= now);
+		ctxlink_close(r.link, "deadline exceeded", r.cause,
 		    CTX_EXIT_DEADLINE);
+		free(r.cause);
 		values_free(&vs);
 		values_free(&r.values);
 		free(r.socket);
