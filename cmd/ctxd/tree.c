@@ -408,6 +408,9 @@ group_fail(struct node *n)
 	if (g == NULL || !g->failfast || n->pid == 0 || n->status == 0 ||
 	    g->state != NODE_RUNNING || g->err != NULL || g->ending)
 		return;
+	/* The group's own deadline, which the job's ctxrun saw first. */
+	if (is_deadline(n->err) && n->inherited && n->deadline == g->deadline)
+		return;
 	xasprintf(&cause, "sibling %s failed: %s",
 	    tree_label(n, label, sizeof label),
 	    failure(n->err, how, sizeof how));

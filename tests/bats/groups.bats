@@ -84,6 +84,25 @@ wait_all() {
 	[[ $(status_field ok state) == done ]]
 }
 
+# errgroup: TestWithContext, where the context's own deadline ends the
+# goroutines: the group's deadline is no sibling's failure.
+@test "groups: --fail-fast: the group's own deadline is no failure: 124, its cause" {
+	local g
+	BG_PIDS=()
+	ctxctl new -x --fail-fast -n m4 -t 0.4s >env
+	g=$(sed -n "s/^export CTX_ID='\(.*\)'$/\1/p" env)
+	ctxrun_in env -n a sleep 5
+	ctxrun_in env -n b sleep 5
+	wait_all 5
+	run ctxctl wait m4
+	assert_failure 124
+	for x in m4 a b; do
+		[[ $(status_field "$x" err) == "deadline exceeded" ]]
+		[[ $(status_field "$x" cause) == "deadline of $g (m4)" ]] ||
+			fail "$x: cause $(status_field "$x" cause)"
+	done
+}
+
 # A cancel the group sent is no failure: cancelling the group gives 130,
 # not a sibling's cause.
 @test "groups: --fail-fast: cancelling the group is not a sibling's failure" {
