@@ -13,8 +13,6 @@ cmd_cancel_exec(struct ctl *c, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "cause",	required_argument,	NULL, 'c' },
-		{ "grace",	required_argument,	NULL, 'k' },
-		{ "signal",	required_argument,	NULL, 's' },
 		{ NULL,		0,			NULL, 0 }
 	};
 	struct msgout	*mo;
