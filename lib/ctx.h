@@ -44,6 +44,10 @@ typedef int64_t nsec_t;
 #define ENV_SOCKET	"CTX_SOCKET"	/* where ctxd serves this tree */
 #define ENV_TREE	"CTX_TREE"	/* which tree CTX_ID is of (idseq.c) */
 #define ENV_PID		"CTX_PID"	/* the job's ctxrun: inside a job */
+#define ENV_DEADLINE_OF	"CTX_DEADLINE_OF" /* whose CTX_DEADLINE: "12 (build)" */
+#define ENV_GROUP	"CTX_GROUP"	/* CTX_ID is a group: "fail-fast",
+					   "limit=N", or both; under a limit
+					   a job waits for ctxd's go-ahead */
 
 /* ctxd to a job's ctxrun: I have loaded the saved tree, come back. */
 #define CTX_SIG_REJOIN	(SIGRTMIN + 8)
@@ -155,6 +159,7 @@ int		 msg_read(int, struct msg *, const char **);
 const char	*msg_read_error(void);
 const char	*msg_get(const struct msg *, const char *);
 char		*msg_cut(const char *, size_t);
+int		 cause_check(const char *, const char **);
 long long	 msg_num(const struct msg *, const char *, long long);
 void		 msg_free(struct msg *);
 

@@ -93,6 +93,33 @@ msg_cut(const char *s, size_t max)
 }
 
 /*
+ * Is s a cause a client may give (ctxctl cancel --cause): one line of text
+ * of at most PROTO_CAUSE_MAX bytes, no control characters, for ls and
+ * status print it as it is. Returns -1 with *why set if not.
+ */
+int
+cause_check(const char *s, const char **why)
+{
+	const unsigned char	*c;
+
+	if (*s == '\0') {
+		*why = "empty";
+		return -1;
+	}
+	if (strlen(s) > PROTO_CAUSE_MAX) {
+		*why = "too long (over " PROTO_CAUSE_MAX_STR " bytes)";
+		return -1;
+	}
+	for (c = (const unsigned char *)s; *c != '\0'; c++) {
+		if (*c < 0x20 || *c == 0x7f) {
+			*why = "control character in it";
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/*
  * Stamps a request with until, the time its client stops waiting for the
  * answer, and the time it goes out (proto.h); NSEC_NONE: it waits for ever.
  */

@@ -34,6 +34,14 @@
 #define PROTO_VALUES_FIELDS	(PROTO_FIELDS - 64)	/* values */
 #define PROTO_CMD_MAX		2048	/* bytes of a command line; cut */
 
+/*
+ * Why a context ended, beside its err (SPEC §14): a client's text (ctxctl
+ * cancel --cause) is refused past this many bytes, or with a control
+ * character in it (cause_check()); ctxd's own words are cut to fit.
+ */
+#define PROTO_CAUSE_MAX		256
+#define PROTO_CAUSE_MAX_STR	"256"
+
 struct proto_hdr {
 	uint16_t	version;
 	uint16_t	type;
@@ -49,15 +57,22 @@ enum msg_type {
 			   its ctxrun took (idseq.c); orphan, the parent is
 			   the CTX_ID of the job's environment, which may be
 			   another daemon's or one this daemon never knew:
-			   unknown, it makes the job a root. MSG_NODE, or
-			   MSG_FAIL */
+			   unknown, it makes the job a root; [failfast]
+			   [limit]: a group (errgroup); [canwait]: the job
+			   waits for its turn under a group's limit if told.
+			   MSG_NODE, or MSG_FAIL; a job that is to wait is
+			   answered MSG_NODE with "wait", and MSG_GO once it
+			   may start */
 	MSG_LIST,	/* [ctx]: MSG_NODE for each node, parents first; MSG_END */
 	MSG_STATUS,	/* ctx: MSG_NODE with values for each match; MSG_END */
-	MSG_CANCEL,	/* ctx... [signal grace]: MSG_OK count, or MSG_FAIL */
+	MSG_CANCEL,	/* ctx... [signal grace cause err]: MSG_OK count, or
+			   MSG_FAIL; without cause, ctxd names the canceller;
+			   err (deadline exceeded) from a job's own ctxrun
+			   only, for its own node */
 	MSG_WAIT,	/* ctx...: MSG_NODE for each once all are done; MSG_END */
 	MSG_ENV,	/* ctx: MSG_NODE with the effective values */
-	MSG_EXIT,	/* err status: the job of this connection has ended.
-			   No reply */
+	MSG_EXIT,	/* err status [cause]: the job of this connection has
+			   ended. No reply */
 	MSG_DAEMON,	/* MSG_NODE: pid uptime contexts socket */
 	MSG_STOP,	/* MSG_OK; then ctxd exits */
 	MSG_JOB,	/* [cgroup]: the job of this connection has started, in
@@ -72,12 +87,19 @@ enum msg_type {
 	/* Replies, ctxd to client: 200-299. */
 	MSG_OK = 200,	/* [count] */
 	MSG_FAIL,	/* error [notfound]: the request failed, and why */
-	MSG_NODE,	/* id name parent state err deadline pid cmd created
-			   signal grace [pids] [v...] */
+	MSG_NODE,	/* id name parent state err [cause] deadline pid cmd
+			   created signal grace [failfast] [limit] [pids]
+			   [v...]; to MSG_NEW also: tree, and isig igrace iof
+			   (the ancestor whose deadline it has, "12 (build)"),
+			   group (the parent is one), wait (the group's limit)
+			   if it is to wait; state: running, waiting (for a
+			   group's limit), ending (err set, its processes in
+			   their grace), done; status once done */
 	MSG_END,	/* closes a list of MSG_NODE */
+	MSG_GO,		/* to a job that was told to wait: start now */
 
 	/* Notices, ctxd to a job's ctxrun or a subscriber: 300-399. */
-	MSG_CANCELED = 300, /* signal grace err: end the job */
+	MSG_CANCELED = 300, /* signal grace err [cause]: end the job */
 	MSG_EVENT,	/* event at [cause], and MSG_NODE's fields: a change
 			   of the tree (server-req.c), to a subscriber */
 };

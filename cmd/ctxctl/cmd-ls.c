@@ -105,7 +105,8 @@ draw_line(struct drawing *d, const struct msg *m, const char *prefix,
 	ctl_left(m, left, sizeof left);
 	xasprintf(&row->cell[0], "%s%s%s", prefix, branch, msg_get(m, "id"));
 	row->cell[1] = text_escape(name != NULL ? name : "-");
-	row->cell[2] = text_escape(err != NULL ? err : ctl_state(m));
+	row->cell[2] = text_escape(err != NULL &&
+	    strcmp(ctl_state(m), "done") == 0 ? err : ctl_state(m));
 	row->cell[3] = text_escape(pid != NULL ? pid : "-");
 	row->cell[4] = xstrdup(left);
 	row->cell[5] = text_escape(cmd != NULL ? cmd : "-");

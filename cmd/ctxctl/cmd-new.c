@@ -1,10 +1,12 @@
 /*
  * cmd-new.c: new [-x] [-t D] [-D T] [-n NAME] [-p CTX] [-e K=V]... [-f FILE]
- * [--section S]: a context with no process of its own; prints its id, or
- * with -x the whole context as shell assignments, for eval: jobs started
- * under it then need no word from ctxd to start (SPEC §12).
+ * [--section S] [--fail-fast] [--limit N]: a context with no process of its
+ * own; prints its id, or with -x the whole context as shell assignments,
+ * for eval: jobs started under it then need no word from ctxd to start
+ * (SPEC §12), but under a --limit, where they wait for ctxd's go-ahead.
  */
 #include <err.h>
+#include <errno.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -13,6 +15,7 @@
 #include "ctxctl.h"
 
 #define NEW_OPT_SECTION	0x100	/* --section: no short form */
+#define NEW_LIMIT_MAX	100000
 
 /* Prints "export KEY='value'" for eval; NULL: "unset KEY". */
 static void
@@ -25,6 +28,43 @@ new_assign(const char *key, const char *val)
 	printf("export %s=", key);
 	ctl_shell_quote(val);
 	putchar('\n');
+}
+
+/* CTX_GROUP: what kind of group the context is, if it is one. */
+static void
+new_group(const struct msg *m)
+{
+	const char	*ff = msg_get(m, "failfast"), *limit = msg_get(m, "limit");
+	char		*g;
+
+	if (ff == NULL && limit == NULL) {
+		new_assign(ENV_GROUP, NULL);
+		return;
+	}
+	xasprintf(&g, "%s%s%s%s", ff != NULL ? "fail-fast" : "",
+	    ff != NULL && limit != NULL ? " " : "", limit != NULL ? "limit=" :
+	    "", limit != NULL ? limit : "");
+	new_assign(ENV_GROUP, g);
+	free(g);
+}
+
+/* Whose deadline CTX_DEADLINE is: "12 (build)", for a job's cause. */
+static void
+new_deadline_of(const struct msg *m, int inherited)
+{
+	const char	*name = msg_get(m, "name");
+	char		*of;
+
+	if (inherited) {
+		new_assign(ENV_DEADLINE_OF, msg_get(m, "iof"));
+		return;
+	}
+	if (name != NULL)
+		xasprintf(&of, "%s (%s)", msg_get(m, "id"), name);
+	else
+		of = xstrdup(msg_get(m, "id"));
+	new_assign(ENV_DEADLINE_OF, of);
+	free(of);
 }
 
 /*
@@ -45,8 +85,10 @@ new_export(const struct ctl *c, const struct msg *m)
 	new_assign(ENV_SOCKET, c->path);
 	new_assign(ENV_NAME, msg_get(m, "name"));
 	new_assign(ENV_PARENT, msg_get(m, "parent"));
+	new_group(m);
 	if (deadline == NSEC_NONE) {
 		new_assign(ENV_DEADLINE, NULL);
+		new_assign(ENV_DEADLINE_OF, NULL);
 		new_assign(ENV_SIGNAL, NULL);
 		new_assign(ENV_GRACE, NULL);
 	} else {
@@ -55,10 +97,27 @@ new_export(const struct ctl *c, const struct msg *m)
 		    grace, sizeof grace);
 		sig = msg_get(m, inherited ? "isig" : "signal");
 		new_assign(ENV_DEADLINE, ts);
+		new_deadline_of(m, inherited);
 		new_assign(ENV_SIGNAL, sig != NULL ? sig : "TERM");
 		new_assign(ENV_GRACE, grace);
 	}
 	ctl_export_values(m);
+}
+
+/* --limit N: how many jobs of the group run at once, 1 or more. */
+static int
+new_limit(const char *arg)
+{
+	char	*end;
+	long	 n;
+
+	errno = 0;
+	n = strtol(arg, &end, 10);
+	if (*arg < '0' || *arg > '9' || *end != '\0' || errno != 0 ||
+	    n < 1 || n > NEW_LIMIT_MAX)
+		errx(CTX_EXIT_FAILURE, "--limit '%s': not a number from 1 to "
+		    "%d", arg, NEW_LIMIT_MAX);
+	return (int)n;
 }
 
 static int
@@ -75,6 +134,8 @@ cmd_new_exec(struct ctl *c, int argc, char **argv)
 		{ "section",	required_argument,	NULL, NEW_OPT_SECTION },
 		{ "timeout",	required_argument,	NULL, 't' },
 		{ "export",	no_argument,		NULL, 'x' },
+		{ "fail-fast",	no_argument,		NULL, 'F' },
+		{ "limit",	required_argument,	NULL, 'L' },
 		{ NULL,		0,			NULL, 0 }
 	};
 	struct values	 cli, vs;
@@ -85,7 +146,7 @@ cmd_new_exec(struct ctl *c, int argc, char **argv)
 	const char	*section = NULL, *cause;
 	char		*fcause;
 	nsec_t		 timeout = 0, deadline = NSEC_NONE, grace = -1;
-	int		 ch, sig = 0, export = 0;
+	int		 ch, sig = 0, export = 0, failfast = 0, limit = 0;
 
 	values_init(&cli);
 	while ((ch = ctl_getopt(c, &cmd_new_entry, argc, argv,
@@ -125,6 +186,12 @@ cmd_new_exec(struct ctl *c, int argc, char **argv)
 		case 'x':
 			export = 1;
 			break;
+		case 'F':
+			failfast = 1;
+			break;
+		case 'L':
+			limit = new_limit(optarg);
+			break;
 		}
 	}
 	if (optind != argc)
@@ -155,6 +222,10 @@ cmd_new_exec(struct ctl *c, int argc, char **argv)
 		msgout_adds(mo, "signal", signal_name(sig));
 	if (grace >= 0)
 		msgout_add(mo, "grace", "%lld", (long long)grace);
+	if (failfast)
+		msgout_add(mo, "failfast", "1");
+	if (limit > 0)
+		msgout_add(mo, "limit", "%d", limit);
 	TAILQ_FOREACH(v, &vs, entry)
 		msgout_add(mo, "v", "%s=%s", v->key, v->val);
 	msgout_until(mo, c->until);
@@ -171,7 +242,8 @@ cmd_new_exec(struct ctl *c, int argc, char **argv)
 
 const struct cmd_entry cmd_new_entry = {
 	"new", NULL, "[-x] [-t duration] [-D time] [-n name] [-p ctx] [-e key=value] "
-	    "[-f file] [--section name] [-k grace] [-s signal]", cmd_new_exec,
+	    "[-f file] [--section name] [-k grace] [-s signal] [--fail-fast] "
+	    "[--limit n]", cmd_new_exec,
 	"make a context with no process of its own; print its id",
 	"  -x, --export        print it as shell assignments, for eval\n"
 	"  -t, --timeout d     deadline: now + duration d\n"
@@ -183,4 +255,7 @@ const struct cmd_entry cmd_new_entry = {
 	"  --section name      the section of file (default: the name)\n"
 	"  -k, --grace d       time from the first signal to KILL\n"
 	"  -s, --signal sig    the first signal (default: TERM)\n"
+	"  --fail-fast         a group: the first job below that fails cancels "
+	"the rest\n"
+	"  --limit n           a group: at most n jobs below run at once\n"
 };

@@ -38,8 +38,12 @@ print_status(const struct msg *m)
 	print_field(m, "name", "name");
 	print_field(m, "state", "state");
 	print_field(m, "err", "err");
+	print_field(m, "cause", "cause");
 	print_field(m, "status", "exit");
 	print_field(m, "parent", "parent");
+	if (msg_get(m, "failfast") != NULL)
+		printf("group: fail-fast\n");
+	print_field(m, "limit", "limit");
 	if (deadline != NSEC_NONE) {
 		timestamp_format(deadline, ts, sizeof ts);
 		ctl_left(m, left, sizeof left);

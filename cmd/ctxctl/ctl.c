@@ -497,8 +497,9 @@ ctl_left(const struct msg *m, char *buf, size_t len)
 {
 	nsec_t	deadline = msg_num(m, "deadline", NSEC_NONE), left;
 
-	if (deadline == NSEC_NONE ||
-	    strcmp(ctl_state(m), "running") != 0) {
+	/* A job waiting for its group's limit waits on its deadline. */
+	if (deadline == NSEC_NONE || (strcmp(ctl_state(m), "running") != 0 &&
+	    strcmp(ctl_state(m), "waiting") != 0)) {
 		snprintf(buf, len, "-");
 		return;
 	}

@@ -55,10 +55,11 @@ json_field_str(const struct msg *m, const char *key, const char *name)
 static void
 json_node_members(const struct msg *m)
 {
-	char	ts[TIMESTAMP_LEN];
-	nsec_t	deadline = msg_num(m, "deadline", NSEC_NONE);
-	size_t	i;
-	int	first = 1;
+	const char	*state;
+	char		 ts[TIMESTAMP_LEN];
+	nsec_t		 deadline = msg_num(m, "deadline", NSEC_NONE);
+	size_t		 i;
+	int		 first = 1;
 
 	printf("\"id\":%s", msg_get(m, "id"));
 	json_field_str(m, "name", "name");
@@ -66,13 +67,19 @@ json_node_members(const struct msg *m)
 		printf(",\"parent\":%s", msg_get(m, "parent"));
 	json_field_str(m, "state", "state");
 	json_field_str(m, "err", "err");
+	json_field_str(m, "cause", "cause");
+	if (msg_get(m, "failfast") != NULL)
+		fputs(",\"fail_fast\":true", stdout);
+	if (msg_get(m, "limit") != NULL)
+		printf(",\"limit\":%s", msg_get(m, "limit"));
 	if (msg_get(m, "status") != NULL)
 		printf(",\"status\":%s", msg_get(m, "status"));
 	if (deadline != NSEC_NONE) {
 		timestamp_format(deadline, ts, sizeof ts);
 		printf(",\"deadline\":\"%s\"", ts);
-		if (msg_get(m, "state") != NULL &&
-		    strcmp(msg_get(m, "state"), "running") == 0)
+		if ((state = msg_get(m, "state")) != NULL &&
+		    (strcmp(state, "running") == 0 ||
+		    strcmp(state, "waiting") == 0))
 			printf(",\"left_ms\":%lld", (long long)((deadline -
 			    clock_real()) / NSEC_PER_MSEC));
 	}
@@ -129,7 +136,6 @@ json_event(const struct msg *m, const char *event)
 	json_string(event);
 	timestamp_format(msg_num(m, "at", clock_real()), ts, sizeof ts);
 	printf(",\"time\":\"%s\",", ts);
-	json_node_members(m);
-	json_field_str(m, "cause", "cause");
+	json_node_members(m);		/* the cause among them */
 	putchar('}');
 }

@@ -31,6 +31,7 @@ struct msgout;
 /* tree.c */
 #define NODE_RUNNING	0
 #define NODE_DONE	1
+#define NODE_LABEL_LEN	128	/* "12 (build)", a long name cut */
 
 /* What ctxd knows of a job's processes, beyond its node. */
 struct orphan;
@@ -43,6 +44,8 @@ struct nodejob {
 	char			*cerr;		/* a cancel to pass on */
 	int			 csig;
 	nsec_t			 cgrace;
+	int			 waiting;	/* for its group's limit */
+	TAILQ_ENTRY(node)	 queue;		/* ... in the group's queue */
 };
 
 struct node {
@@ -63,7 +66,15 @@ struct node {
 	pid_t			 pid;		/* the job's ctxrun; 0: none */
 	int			 state;
 	int			 ending;	/* its ctxrun was told to end */
-	char			*err;		/* why it ended */
+	char			*err;		/* why it ended: set once, when
+						   it is cancelled or ends */
+	char			*cause;		/* ... and who or what ended it */
+	int			 failfast;	/* a group: a job below that
+						   fails cancels the rest */
+	int			 limit;		/* a group: jobs below that run
+						   at once; 0: any number */
+	int			 running;	/* ... of them, now */
+	TAILQ_HEAD(, node)	 queue;		/* ... and those waiting */
 	int			 status;	/* as ctxrun's exit status */
 	int			 waited;	/* clients waiting on it */
 	struct values		 values;
@@ -79,8 +90,10 @@ struct nodeptrs {
 };
 
 struct tree_hooks {
-	void	(*cancel_job)(struct node *, const char *, int, nsec_t);
+	void	(*cancel_job)(struct node *, const char *, const char *, int,
+		    nsec_t);
 	void	(*ended)(struct node *);
+	void	(*go)(struct node *);	/* a waiting job may start */
 };
 
 void		 tree_close(void);
@@ -93,11 +106,16 @@ void		 tree_match(const char *, struct nodeptrs *);
 void		 nodeptrs_add(struct nodeptrs *, struct node *);
 struct node	*tree_new(struct node *, uint64_t, const char *, nsec_t);
 int		 tree_arm(struct node *);
-void		 tree_inherited(const struct node *, int *, nsec_t *);
+const struct node *tree_inherited(const struct node *, int *, nsec_t *);
+char		*tree_deadline_cause(const struct node *);
+const char	*tree_label(const struct node *, char *, size_t);
 void		 tree_values(const struct node *, struct values *);
-void		 tree_end(struct node *, const char *, int);
-void		 tree_cancel(struct node *, const char *, int, int, nsec_t,
-		    int);
+void		 tree_end(struct node *, const char *, const char *, int);
+void		 tree_cancel(struct node *, const char *, const char *, int,
+		    int, nsec_t, int);
+const char	*tree_state(const struct node *);
+int		 tree_group_settle(struct node *);
+int		 tree_queue(struct node *, int);
 void		 tree_free(struct node *);
 void		 tree_forget(struct node *);
 void		 nodejob_unwatch(struct nodejob *);
@@ -202,7 +220,9 @@ void		 server_event(const char *, const struct node *);
 void		 server_job_init(struct event_base *, const char *);
 void		 handle_job(struct peer *, const struct msg *);
 void		 handle_rejoin(struct peer *, const struct msg *);
-void		 server_cancel_job(struct node *, const char *, int, nsec_t);
+void		 server_cancel_job(struct node *, const char *, const char *,
+		    int, nsec_t);
+void		 server_go(struct node *);
 void		 server_job_lost(struct node *);
 void		 server_adopt(void);
 void		 server_call_back(void);

@@ -55,11 +55,14 @@ handle_job(struct peer *p, const struct msg *m)
 
 /* Tells a job's ctxrun to end its job. */
 static void
-send_cancel(struct node *n, const char *err, int sig, nsec_t grace)
+send_cancel(struct node *n, const char *err, const char *cause, int sig,
+    nsec_t grace)
 {
 	struct msgout	*mo = msgout_new(MSG_CANCELED);
 
 	msgout_adds(mo, "err", err);
+	if (cause != NULL)
+		msgout_adds(mo, "cause", cause);
 	msgout_adds(mo, "signal", signal_name(sig));
 	msgout_add(mo, "grace", "%lld", (long long)grace);
 	peer_send(n->peer, mo);
@@ -97,7 +100,8 @@ handle_rejoin(struct peer *p, const struct msg *m)
 	    (unsigned long long)n->id, (int)p->pid);
 	peer_send(p, node_msg(n, 0));
 	if (n->job->cerr != NULL)
-		send_cancel(n, n->job->cerr, n->job->csig, n->job->cgrace);
+		send_cancel(n, n->job->cerr, n->cause, n->job->csig,
+		    n->job->cgrace);
 }
 
 /*
@@ -105,7 +109,8 @@ handle_rejoin(struct peer *p, const struct msg *m)
  * while ctxd restarted is told when it is back.
  */
 void
-server_cancel_job(struct node *n, const char *err, int sig, nsec_t grace)
+server_cancel_job(struct node *n, const char *err, const char *cause,
+    int sig, nsec_t grace)
 {
 	struct nodejob	*j = n->job;
 
@@ -117,11 +122,24 @@ server_cancel_job(struct node *n, const char *err, int sig, nsec_t grace)
 		j->cerr = xstrdup(err);
 		j->csig = sig;
 		j->cgrace = grace;
+		state_node(n);		/* ending, and why */
 		server_event("canceled", n);
 	} else if (grace < j->cgrace)
 		j->cgrace = grace;
 	if (n->peer != NULL)
-		send_cancel(n, err, sig, grace);
+		send_cancel(n, err, cause, sig, grace);
+}
+
+/*
+ * A job that waited for its group's limit may start. One whose ctxrun is
+ * away (ctxd restarted) is not told: it runs already, for a ctxrun that
+ * loses ctxd while waiting starts its job (ctxlink.c).
+ */
+void
+server_go(struct node *n)
+{
+	if (n->peer != NULL)
+		peer_send(n->peer, msgout_new(MSG_GO));
 }
 
 static int
@@ -187,7 +205,7 @@ job_lost_end(struct node *n)
 		status = CTX_EXIT_DEADLINE;
 	else
 		status = CTX_EXIT_CANCELED;
-	tree_end(n, err, status);
+	tree_end(n, err, NULL, status);
 }
 
 static void
@@ -251,7 +269,7 @@ server_job_lost(struct node *n)
 		/* Its ctxrun saw the job end whole: nothing is left of it. */
 		log_info("context %llu: its job ended while no daemon was up "
 		    "(%s)", (unsigned long long)n->id, err);
-		tree_end(n, err, status);
+		tree_end(n, err, NULL, status);
 		return;
 	}
 	log_warnx("context %llu: its ctxrun (pid %d) is gone: ending its job",

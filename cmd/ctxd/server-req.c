@@ -4,12 +4,14 @@
  * end of a job as its ctxrun reports it.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ctxd.h"
 #include "proto.h"
@@ -39,11 +41,17 @@ node_msg(const struct node *n, int what)
 	if (n->parent != NULL)
 		msgout_add(mo, "parent", "%llu",
 		    (unsigned long long)n->parent->id);
-	msgout_adds(mo, "state", n->state == NODE_RUNNING ? "running" : "done");
+	msgout_adds(mo, "state", tree_state(n));
 	if (n->err != NULL) {
 		msgout_adds(mo, "err", n->err);
-		msgout_add(mo, "status", "%d", n->status);
+		msgout_adds(mo, "cause", n->cause);
 	}
+	if (n->state != NODE_RUNNING)
+		msgout_add(mo, "status", "%d", n->status);
+	if (n->failfast)
+		msgout_add(mo, "failfast", "1");
+	if (n->limit > 0)
+		msgout_add(mo, "limit", "%d", n->limit);
 	if (n->deadline != NSEC_NONE)
 		msgout_add(mo, "deadline", "%lld", (long long)n->deadline);
 	if (n->pid != 0)
@@ -185,15 +193,13 @@ new_parent(struct peer *p, const struct msg *m, struct node **parent)
 	/* Ending counts as ended: its job is in its grace (SPEC §3). */
 	if ((*parent)->state != NODE_RUNNING)
 		by_deadline = (*parent)->status == CTX_EXIT_DEADLINE;
-	else if ((*parent)->ending)
-		by_deadline = (*parent)->job->cerr != NULL &&
-		    strcmp((*parent)->job->cerr, "deadline exceeded") == 0;
+	else if ((*parent)->ending && (*parent)->err != NULL)
+		by_deadline = strcmp((*parent)->err, "deadline exceeded") == 0;
 	else
 		return 0;
 	mo = msgout_new(MSG_FAIL);
-	msgout_add(mo, "error", "parent context %s has ended (%s)", ctx,
-	    (*parent)->state != NODE_RUNNING ? (*parent)->err :
-	    by_deadline ? "deadline exceeded" : "canceled");
+	msgout_add(mo, "error", "parent context %s has ended (%s: %s)", ctx,
+	    (*parent)->err, (*parent)->cause);
 	msgout_add(mo, "ended", "%d", by_deadline ? CTX_EXIT_DEADLINE :
 	    CTX_EXIT_CANCELED);
 	peer_send(p, mo);
@@ -234,7 +240,9 @@ handle_new(struct peer *p, const struct msg *m)
 	struct node	*parent, *n;
 	struct msgout	*mo;
 	struct values	 vs;
+	const struct node *a;
 	const char	*cause, *s;
+	char		 label[NODE_LABEL_LEN];
 	nsec_t		 deadline, timeout, igrace;
 	uint64_t	 id;
 	size_t		 i;
@@ -293,6 +301,10 @@ handle_new(struct peer *p, const struct msg *m)
 	if ((s = msg_get(m, "cmd")) != NULL)
 		n->cmd = msg_cut(s, PROTO_CMD_MAX);
 	TAILQ_CONCAT(&n->values, &vs, entry);
+	n->failfast = msg_num(m, "failfast", 0) != 0;
+	n->limit = (int)msg_num(m, "limit", 0);
+	if (n->limit < 0)
+		n->limit = 0;
 	if (n->pid != 0) {
 		n->job = xcalloc(1, sizeof *n->job);
 		/* A job that did not wait for us has started, in this. */
@@ -318,10 +330,15 @@ handle_new(struct peer *p, const struct msg *m)
 	mo = node_msg(n, NODE_VALUES);
 	msgout_adds(mo, "tree", idseq_tree(state_ids()));
 	if (n->inherited) {
-		tree_inherited(n, &isig, &igrace);
+		a = tree_inherited(n, &isig, &igrace);
 		msgout_adds(mo, "isig", signal_name(isig));
 		msgout_add(mo, "igrace", "%lld", (long long)igrace);
+		msgout_adds(mo, "iof", tree_label(a, label, sizeof label));
 	}
+	if (parent != NULL && (parent->failfast || parent->limit > 0))
+		msgout_add(mo, "group", "1");
+	if (tree_queue(n, msg_num(m, "canwait", 0) != 0))
+		msgout_add(mo, "wait", "%d", n->parent->limit);
 	peer_send(p, mo);
 }
 
@@ -366,18 +383,6 @@ handle_subscribe(struct peer *p, const struct msg *m)
 }
 
 /*
- * Why n ended, or is ending: for now its err, or the err of the cancel its
- * job was told of. The one place to take a richer cause from (SPEC §14).
- */
-static const char *
-event_cause(const struct node *n)
-{
-	if (n->err != NULL)
-		return n->err;
-	return n->job != NULL ? n->job->cerr : NULL;
-}
-
-/*
  * Tells the subscribers that node n has changed: event is "made" (a node
  * is new), "canceled" (a job has been told to end, and its processes wind
  * down: err says why) or "ended".
@@ -386,18 +391,15 @@ void
 server_event(const char *event, const struct node *n)
 {
 	struct msgout	*mo;
-	const char	*cause = event_cause(n);
 
 	if (!events_wanted())
 		return;
-	mo = node_msg(n, 0);
+	mo = node_msg(n, 0);	/* err and cause once it is ending */
 	mo->type = MSG_EVENT;
 	msgout_adds(mo, "event", event);
 	msgout_add(mo, "at", "%lld", (long long)clock_real());
 	if (n->err == NULL && n->job != NULL && n->job->cerr != NULL)
 		msgout_adds(mo, "err", n->job->cerr);
-	if (cause != NULL)
-		msgout_adds(mo, "cause", cause);
 	events_publish(mo);
 }
 
@@ -417,16 +419,104 @@ handle_status(struct peer *p, const struct msg *m)
 	free(np.v);
 }
 
+/* Shows each control character of s as '?'. */
+static void
+no_controls(char *s)
+{
+	for (; *s != '\0'; s++) {
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			*s = '?';
+	}
+}
+
+/*
+ * A cause a job's ctxrun gave (a long name in "deadline of 12 (NAME)"),
+ * made one that a client could have given: cut, controls shown as '?'.
+ */
+static char *
+cause_clean(const char *s)
+{
+	char	*cause = msg_cut(s, PROTO_CAUSE_MAX);
+
+	no_controls(cause);
+	return cause;
+}
+
+/*
+ * Who cancelled, when the canceller gave no cause: its uid, pid and
+ * command line (SO_PEERCRED, /proc), as "uid 1000 pid 42: ctxctl cancel
+ * 7", control characters shown as '?'.
+ */
+static char *
+canceller(const struct peer *p)
+{
+	char	 path[64], cmd[128], *cause;
+	ssize_t	 n = 0, i;
+	int	 fd;
+
+	snprintf(path, sizeof path, "/proc/%d/cmdline", (int)p->pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) != -1) {
+		n = read(fd, cmd, sizeof cmd - 1);
+		close(fd);
+	}
+	if (n < 0)
+		n = 0;
+	while (n > 0 && cmd[n - 1] == '\0')
+		n--;
+	cmd[n] = '\0';
+	for (i = 0; i < n; i++) {
+		if (cmd[i] == '\0')
+			cmd[i] = ' ';
+	}
+	no_controls(cmd);
+	xasprintf(&cause, "uid %u pid %d%s%s", (unsigned)p->uid, (int)p->pid,
+	    n > 0 ? ": " : "", cmd);
+	return cause;
+}
+
+/*
+ * The err and cause of a cancel: "canceled", with the client's cause or
+ * else the canceller; a job's own ctxrun, whose deadline fired or which
+ * got a signal, says which, for its own node only.
+ */
+static int
+cancel_why(struct peer *p, const struct msg *m, const char **err,
+    char **cause)
+{
+	const char	*s = msg_get(m, "cause"), *why;
+
+	*err = "canceled";
+	/* A job's ctxrun says why its job ends: cleaned, never refused. */
+	if (s != NULL && p->job != NULL) {
+		*cause = cause_clean(s);
+		if ((why = msg_get(m, "err")) != NULL &&
+		    strcmp(why, "deadline exceeded") == 0)
+			*err = "deadline exceeded";
+		return 0;
+	}
+	if (s != NULL && cause_check(s, &why) == -1) {
+		peer_fail(p, 0, "cause: %s", why);
+		return -1;
+	}
+	*cause = s != NULL ? xstrdup(s) : canceller(p);
+	return 0;
+}
+
 void
 handle_cancel(struct peer *p, const struct msg *m)
 {
 	struct nodeptrs	 np = { 0 };
-	const char	*s, *cause;
+	const char	*s, *cause, *err;
+	char		*why;
 	size_t		 i;
 	int		 sig;
 	nsec_t		 grace;
 
 	if (!match_all(p, m, &np)) {
+		free(np.v);
+		return;
+	}
+	if (cancel_why(p, m, &err, &why) == -1) {
 		free(np.v);
 		return;
 	}
@@ -436,15 +526,18 @@ handle_cancel(struct peer *p, const struct msg *m)
 		if ((s = msg_get(m, "signal")) != NULL &&
 		    signal_parse(s, &sig, &cause) == -1) {
 			peer_fail(p, 0, "%s '%s'", cause, s);
-			free(np.v);
-			return;
+			break;
 		}
 		log_info("context %llu cancelled by pid %d",
 		    (unsigned long long)np.v[i]->id, (int)p->pid);
-		tree_cancel(np.v[i], "canceled", CTX_EXIT_CANCELED, sig, grace,
-		    1);
+		/* Only the job's own node ends on its own deadline. */
+		tree_cancel(np.v[i], np.v[i] == p->job ? err : "canceled", why,
+		    np.v[i] == p->job && strcmp(err, "canceled") != 0 ?
+		    CTX_EXIT_DEADLINE : CTX_EXIT_CANCELED, sig, grace, 1);
 	}
-	peer_ok(p, (long long)np.n);
+	if (i == np.n)
+		peer_ok(p, (long long)np.n);
+	free(why);
 	free(np.v);
 }
 
@@ -458,6 +551,11 @@ wait_check(struct peer *p)
 {
 	size_t	i;
 
+	/* Ending a group answers this wait, through server_ended(). */
+	for (i = 0; i < p->waiting.n; i++) {
+		if (tree_group_settle(p->waiting.v[i]))
+			return;
+	}
 	for (i = 0; i < p->waiting.n; i++) {
 		if (tree_subtree_running(p->waiting.v[i]))
 			return;
@@ -495,13 +593,17 @@ void
 handle_exit(struct peer *p, const struct msg *m)
 {
 	struct node	*n = p->job;
-	const char	*err = msg_get(m, "err");
+	const char	*err = msg_get(m, "err"), *cause = msg_get(m, "cause");
+	char		*clean;
 
 	if (n == NULL) {
 		peer_fail(p, 0, "no job on this connection");
 		return;
 	}
+	clean = cause != NULL ? cause_clean(cause) : NULL;
 	n->peer = NULL;
 	p->job = NULL;
-	tree_end(n, err != NULL ? err : "exited", (int)msg_num(m, "status", 0));
+	tree_end(n, err != NULL ? err : "exited", clean,
+	    (int)msg_num(m, "status", 0));
+	free(clean);
 }

@@ -254,6 +254,7 @@ server_idle_check(void)
 static const struct tree_hooks server_hooks = {
 	server_cancel_job,
 	server_ended,
+	server_go,
 };
 
 /*

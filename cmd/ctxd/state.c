@@ -21,7 +21,10 @@
  * escaped as %25, %09, %0a. A record describes a node whole, so replaying
  * a journal over a snapshot that already holds some of it changes nothing.
  *	N id parent created deadline inherited signal grace pid start
- *	  name cmd cgroup K=V...	a live node, made or changed
+ *	  name cmd cgroup K=V... +K=V...	a live node, made or changed
+ * The +K=V fields, which no value can be (a key is an environment name),
+ * carry what came later: +failfast=1, +limit=N, and the +err= and +cause=
+ * of a job that is ending. A daemon that does not know one skips it.
  *	E id				a node has ended
  */
 #include <sys/stat.h>
@@ -106,6 +109,16 @@ rec_node(struct evbuffer *eb, const struct node *n)
 		evbuffer_add(eb, "=", 1);
 		rec_field(eb, v->val, 1);
 	}
+	if (n->failfast)
+		evbuffer_add_printf(eb, "\t+failfast=1");
+	if (n->limit > 0)
+		evbuffer_add_printf(eb, "\t+limit=%d", n->limit);
+	if (n->err != NULL) {
+		rec_field(eb, "+err=", 0);
+		rec_field(eb, n->err, 1);
+		rec_field(eb, "+cause=", 0);
+		rec_field(eb, n->cause, 1);
+	}
 	evbuffer_add(eb, "\n", 1);
 }
 
@@ -141,6 +154,20 @@ rec_ll(const char *s, int *bad)
 	return v;
 }
 
+/* Takes a +K=V field of an N record into n; unknown ones are skipped. */
+static void
+load_extra(struct node *n, const char *f, int *bad)
+{
+	if (strncmp(f, "+failfast=", 10) == 0)
+		n->failfast = rec_ll(f + 10, bad) != 0;
+	else if (strncmp(f, "+limit=", 7) == 0)
+		n->limit = (int)rec_ll(f + 7, bad);
+	else if (strncmp(f, "+err=", 5) == 0 && n->err == NULL)
+		n->err = xstrdup(f + 5);
+	else if (strncmp(f, "+cause=", 7) == 0 && n->cause == NULL)
+		n->cause = xstrdup(f + 7);
+}
+
 /* Makes or updates the node an N record describes. */
 static int
 load_node(char **f, size_t nf)
@@ -159,8 +186,12 @@ load_node(char **f, size_t nf)
 		return -1;
 	if (parent != NULL && parent->state != NODE_RUNNING)
 		parent = NULL;
-	if ((n = tree_find(id)) == NULL)
+	if ((n = tree_find(id)) == NULL) {
 		n = tree_new(parent, id, f[10], rec_ll(f[4], &bad));
+		/* A job of a group with a limit takes its place again. */
+		if (parent != NULL && parent->limit > 0 && rec_ll(f[8], &bad))
+			parent->running++;
+	}
 	n->created = rec_ll(f[3], &bad);
 	n->deadline = rec_ll(f[4], &bad);
 	n->inherited = (int)rec_ll(f[5], &bad);
@@ -178,8 +209,15 @@ load_node(char **f, size_t nf)
 	free(n->cmd);
 	n->cmd = *f[11] != '\0' ? xstrdup(f[11]) : NULL;
 	values_free(&n->values);
-	for (i = 13; i < nf; i++)
-		(void)values_set_pair(&n->values, f[i], &cause);
+	for (i = 13; i < nf; i++) {
+		if (*f[i] == '+')
+			load_extra(n, f[i], &bad);
+		else
+			(void)values_set_pair(&n->values, f[i], &cause);
+	}
+	/* Its ctxrun was told to end the job: it says when it has. */
+	if (n->err != NULL && n->pid != 0)
+		n->ending = 1;
 	if (id >= next_id)
 		next_id = id + 1;
 	return bad ? -1 : 0;

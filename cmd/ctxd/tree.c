@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "ctxd.h"
+#include "proto.h"
 
 #define HASH_MIN	1024
 
@@ -133,6 +134,18 @@ nodeptrs_add(struct nodeptrs *np, struct node *n)
 	np->v[np->n++] = n;
 }
 
+/* "12 (build)", or "12" for a node without a name, into buf. */
+const char *
+tree_label(const struct node *n, char *buf, size_t len)
+{
+	if (n->name != NULL)
+		snprintf(buf, len, "%llu (%s)", (unsigned long long)n->id,
+		    n->name);
+	else
+		snprintf(buf, len, "%llu", (unsigned long long)n->id);
+	return buf;
+}
+
 /* Makes a node under parent (NULL: the root) and arms its deadline. */
 struct node *
 tree_new(struct node *parent, uint64_t id, const char *name, nsec_t deadline)
@@ -148,6 +161,7 @@ tree_new(struct node *parent, uint64_t id, const char *name, nsec_t deadline)
 	n->deadline = deadline;
 	n->sig = SIGTERM;
 	TAILQ_INIT(&n->children);
+	TAILQ_INIT(&n->queue);
 	values_init(&n->values);
 	TAILQ_INSERT_TAIL(parent != NULL ? &parent->children : &roots, n,
 	    sibling);
@@ -182,8 +196,11 @@ tree_arm(struct node *n)
 	return timer_arm(n->timer, left);
 }
 
-/* The signal and grace an ancestor's deadline is enforced with. */
-void
+/*
+ * The ancestor whose deadline n has, and the signal and grace it is
+ * enforced with.
+ */
+const struct node *
 tree_inherited(const struct node *n, int *sig, nsec_t *grace)
 {
 	const struct node	*a = n;
@@ -192,6 +209,17 @@ tree_inherited(const struct node *n, int *sig, nsec_t *grace)
 		a = a->parent;
 	*sig = a->sig;
 	*grace = a->grace;
+	return a;
+}
+
+/* The cause of n's deadline, when it fires: "deadline of 12 (build)". */
+char *
+tree_deadline_cause(const struct node *n)
+{
+	char	*cause, label[NODE_LABEL_LEN];
+
+	xasprintf(&cause, "deadline of %s", tree_label(n, label, sizeof label));
+	return cause;
 }
 
 /* The node's values with its ancestors', the nearest definition winning. */
@@ -251,15 +279,163 @@ history_trim(void)
 	}
 }
 
+/*
+ * Sets why n ended, once: the first err and cause stand (Go's Err), a
+ * cancel's while its processes wind down, and the end only confirms it.
+ * No cause given: the err is the cause (Go's Cause, when none was set).
+ */
+static void
+tree_set_err(struct node *n, const char *err, const char *cause)
+{
+	if (n->err != NULL)
+		return;
+	n->err = xstrdup(err);
+	n->cause = msg_cut(cause != NULL ? cause : err, PROTO_CAUSE_MAX);
+}
+
+static int
+is_deadline(const char *err)
+{
+	return err != NULL && strcmp(err, "deadline exceeded") == 0;
+}
+
+/*
+ * What a node that ends passes on to its subtree: its own err and cause
+ * if it was cancelled (Go's children take both), else "canceled", and as
+ * the cause the node and how it ended, as "12 (build) exited 0".
+ */
+static char *
+cause_below(const struct node *n)
+{
+	char	*cause, label[NODE_LABEL_LEN];
+
+	if (is_deadline(n->err) || strcmp(n->err, "canceled") == 0)
+		return xstrdup(n->cause);
+	xasprintf(&cause, "%s %s", tree_label(n, label, sizeof label), n->err);
+	return cause;
+}
+
+/* "exited 3" as "exit 3", "killed by SIGKILL" as "killed by signal KILL". */
+static const char *
+failure(const char *err, char *buf, size_t len)
+{
+	if (strncmp(err, "exited ", 7) == 0)
+		snprintf(buf, len, "exit %s", err + 7);
+	else if (strncmp(err, "killed by SIG", 13) == 0)
+		snprintf(buf, len, "killed by signal %s", err + 13);
+	else
+		snprintf(buf, len, "%s", err);
+	return buf;
+}
+
+/*
+ * A job under a group with a limit (errgroup.SetLimit) asks to start:
+ * returns 0 if it may at once, else 1 (only if it can_wait), and it waits in the group's queue,
+ * in order of arrival, until a job of the group ends (tree_hooks->go).
+ */
+int
+tree_queue(struct node *n, int can_wait)
+{
+	struct node	*g = n->parent;
+
+	if (g == NULL || g->limit == 0 || n->job == NULL)
+		return 0;
+	/* One that runs already (not told its parent has a limit) counts. */
+	if (g->running < g->limit || !can_wait) {
+		g->running++;
+		return 0;
+	}
+	n->job->waiting = 1;
+	TAILQ_INSERT_TAIL(&g->queue, n, job->queue);
+	return 1;
+}
+
+/* A job of a group with a limit has ended: the next in line may start. */
+static void
+group_leave(struct node *n)
+{
+	struct node	*g = n->parent, *next;
+
+	if (g == NULL || g->limit == 0 || n->job == NULL)
+		return;
+	if (n->job->waiting) {
+		n->job->waiting = 0;
+		TAILQ_REMOVE(&g->queue, n, job->queue);
+		return;
+	}
+	g->running--;
+	if ((next = TAILQ_FIRST(&g->queue)) == NULL)
+		return;
+	TAILQ_REMOVE(&g->queue, next, job->queue);
+	next->job->waiting = 0;
+	g->running++;
+	tree_hooks->go(next);
+}
+
+/*
+ * ctxctl wait on a group is errgroup's Wait: once no job below it runs,
+ * the group ends, as Wait cancels the context of WithContext. Returns 1
+ * if g so ended.
+ */
+int
+tree_group_settle(struct node *g)
+{
+	struct node	*c;
+
+	if ((!g->failfast && g->limit == 0) || g->state != NODE_RUNNING ||
+	    g->ending)
+		return 0;
+	TAILQ_FOREACH(c, &g->children, sibling) {
+		if (tree_subtree_running(c))
+			return 0;
+	}
+	tree_end(g, "canceled", "group done", 0);
+	return 1;
+}
+
+/*
+ * A job below a fail-fast group has failed (errgroup.WithContext): unless
+ * the group is ending already, so that the job died of the group's own
+ * cancel, the group is cancelled with the job's failure as the cause, and
+ * its status is the job's, for ctxctl wait.
+ */
+static void
+group_fail(struct node *n)
+{
+	struct node	*g = n->parent;
+	char		*cause, how[64], label[NODE_LABEL_LEN];
+
+	if (g == NULL || !g->failfast || n->pid == 0 || n->status == 0 ||
+	    g->state != NODE_RUNNING || g->err != NULL || g->ending)
+		return;
+	/* The group's own deadline, which the job's ctxrun saw first. */
+	if (is_deadline(n->err) && n->inherited && n->deadline == g->deadline)
+		return;
+	xasprintf(&cause, "sibling %s failed: %s",
+	    tree_label(n, label, sizeof label),
+	    failure(n->err, how, sizeof how));
+	tree_cancel(g, "canceled", cause, n->status, g->sig, g->grace, 1);
+	free(cause);
+}
+
 /* Records that a node has ended, and why. Its subtree is cancelled. */
 void
-tree_end(struct node *n, const char *err, int status)
+tree_end(struct node *n, const char *err, const char *cause, int status)
 {
+	char	*below;
+
 	if (n->state != NODE_RUNNING)
 		return;
-	tree_cancel(n, "canceled", CTX_EXIT_CANCELED, n->sig, n->grace, 0);
+	tree_set_err(n, err, cause);
+	below = cause_below(n);
+	if (is_deadline(n->err))
+		tree_cancel(n, n->err, below, CTX_EXIT_DEADLINE, n->sig,
+		    n->grace, 0);
+	else
+		tree_cancel(n, "canceled", below, CTX_EXIT_CANCELED, n->sig,
+		    n->grace, 0);
+	free(below);
 	n->state = NODE_DONE;
-	n->err = xstrdup(err);
 	n->status = status;
 	n->ended = clock_real();
 	if (n->timer != NULL) {
@@ -269,6 +445,8 @@ tree_end(struct node *n, const char *err, int status)
 	live--;
 	TAILQ_INSERT_TAIL(&history, n, done);
 	history_len++;
+	group_leave(n);
+	group_fail(n);
 	tree_hooks->ended(n);
 	if (history_len > history_max)
 		event_active(trim_ev, EV_TIMEOUT, 0);
@@ -286,17 +464,18 @@ tree_on_trim(evutil_socket_t fd, short events, void *arg)
 /*
  * Cancels n's subtree, children first, with the canceller's signal and
  * grace; n itself too if self is set. A job is told to end and ends when
- * its ctxrun says so; a process-less node ends here.
+ * its ctxrun says so, ending meanwhile, its err and cause set at once; a
+ * process-less node ends here.
  */
 void
-tree_cancel(struct node *n, const char *err, int status, int sig,
-    nsec_t grace, int self)
+tree_cancel(struct node *n, const char *err, const char *cause, int status,
+    int sig, nsec_t grace, int self)
 {
 	struct node	*c, *next;
 
 	for (c = TAILQ_FIRST(&n->children); c != NULL; c = next) {
 		next = TAILQ_NEXT(c, sibling);
-		tree_cancel(c, err, status, sig, grace, 1);
+		tree_cancel(c, err, cause, status, sig, grace, 1);
 	}
 	if (!self || n->state != NODE_RUNNING)
 		return;
@@ -306,20 +485,46 @@ tree_cancel(struct node *n, const char *err, int status, int sig,
 		 * shorter grace then brings SIGKILL forward.
 		 */
 		n->ending = 1;
-		tree_hooks->cancel_job(n, err, sig, grace);
+		tree_set_err(n, err, cause);
+		tree_hooks->cancel_job(n, n->err, n->cause, sig, grace);
 	} else
-		tree_end(n, err, status);
+		tree_end(n, err, cause, status);
 }
 
+/* The node's state, as ls shows it. */
+const char *
+tree_state(const struct node *n)
+{
+	if (n->state != NODE_RUNNING)
+		return "done";
+	if (n->ending)
+		return "ending";
+	if (n->job != NULL && n->job->waiting)
+		return "waiting";
+	return "running";
+}
+
+/*
+ * A process-less node's deadline: its own, or one it inherited, whose
+ * cause is then the ancestor's deadline, ended on that one's signal and
+ * grace, whichever timer comes first (as Go's child takes its parent's).
+ */
 static void
 tree_on_deadline(evutil_socket_t fd, short events, void *arg)
 {
-	struct node	*n = arg;
+	struct node		*n = arg;
+	const struct node	*a;
+	char			*cause;
+	int			 sig;
+	nsec_t			 grace;
 
 	(void)fd;
 	(void)events;
-	tree_cancel(n, "deadline exceeded", CTX_EXIT_DEADLINE, n->sig,
-	    n->grace, 1);
+	a = tree_inherited(n, &sig, &grace);
+	cause = tree_deadline_cause(a);
+	tree_cancel(n, "deadline exceeded", cause, CTX_EXIT_DEADLINE, sig,
+	    grace, 1);
+	free(cause);
 }
 
 /* Stops watching for the exit of a job's ctxrun, and closes the pidfd. */
@@ -357,6 +562,7 @@ tree_forget(struct node *n)
 {
 	struct node	*c;
 
+	group_leave(n);		/* its place under a limit is free */
 	while ((c = TAILQ_FIRST(&n->children)) != NULL) {
 		TAILQ_REMOVE(&n->children, c, sibling);
 		c->parent = n->parent;
@@ -391,6 +597,7 @@ tree_free(struct node *n)
 	free(n->name);
 	free(n->cmd);
 	free(n->err);
+	free(n->cause);
 	free(n);
 }
 

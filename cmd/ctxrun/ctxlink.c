@@ -13,11 +13,16 @@
  * A job that ends while the link is down leaves its status in a file for
  * the next ctxd, which finds the job still running in the saved tree.
  */
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+
+#include <errno.h>
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
 #include <event2/event.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,6 +53,9 @@ struct ctxlink {
 	char			*error;		/* why ctxd refused the job */
 	struct msgout		*reg;		/* MSG_NEW of a started job,
 						   not sent yet */
+	char			*cause;		/* why ctxd cancelled it */
+	int			 sync_exit;	/* ctxd hears of the end before
+						   ctxlink_close() returns */
 	ctxlink_cb		*cb;
 	void			*arg;
 };
@@ -73,6 +81,8 @@ link_fill(struct msgout *mo, const struct ctxlink_req *req)
 		msgout_adds(mo, "id", req->id);
 	if (req->orphan)
 		msgout_add(mo, "orphan", "1");
+	if (req->can_wait)
+		msgout_add(mo, "canwait", "1");
 	msgout_adds(mo, "signal", signal_name(req->sig));
 	msgout_add(mo, "grace", "%lld", (long long)req->grace);
 	msgout_add(mo, "pid", "%d", (int)getpid());
@@ -97,6 +107,10 @@ link_reply(const struct msg *m, struct ctxlink_rep *rep)
 	snprintf(rep->tree, sizeof rep->tree, "%s", s != NULL ? s : "");
 	rep->deadline = msg_num(m, "deadline", NSEC_NONE);
 	rep->inherited = msg_get(m, "isig") != NULL;
+	s = msg_get(m, "iof");
+	snprintf(rep->iof, sizeof rep->iof, "%s", s != NULL ? s : "");
+	rep->wait = (int)msg_num(m, "wait", 0);
+	rep->group = msg_num(m, "group", 0) != 0;
 	if (rep->inherited) {
 		if (signal_parse(msg_get(m, "isig"), &rep->isig, &cause) == -1)
 			rep->isig = SIGTERM;
@@ -295,6 +309,66 @@ link_answer(struct ctxlink *l, const struct msg *m)
 	    l->arg);
 }
 
+/* Why ctxd cancelled the job, if it said; NULL if not. */
+const char *
+ctxlink_cause(const struct ctxlink *l)
+{
+	return l != NULL ? l->cause : NULL;
+}
+
+/*
+ * A job under a group with a limit waits for ctxd's go-ahead (MSG_GO), by
+ * until on the monotonic clock (NSEC_NONE: for ever), and for a signal on
+ * sfd, a signalfd, meanwhile. Returns CTXLINK_GO; CTXLINK_CANCELED or
+ * CTXLINK_DEADLINE if ctxd cancelled the job (ctxlink_cause()); -1 at
+ * until; CTXLINK_LOST if ctxd went away, and the job runs; or the signal
+ * number that came, as a negative number below -1.
+ */
+int
+ctxlink_wait_go(struct ctxlink *l, nsec_t until, int sfd)
+{
+	struct pollfd			 pfd[2];
+	struct signalfd_siginfo		 si;
+	struct msg			 m;
+	const char			*why;
+	nsec_t				 left;
+	int				 r, type;
+
+	pfd[0].fd = l->fd;
+	pfd[0].events = POLLIN;
+	pfd[1].fd = sfd;
+	pfd[1].events = POLLIN;
+	for (;;) {
+		left = until == NSEC_NONE ? -1 : until - clock_mono();
+		if (until != NSEC_NONE && left <= 0)
+			return -1;
+		r = poll(pfd, 2, left < 0 ? -1 :
+		    (int)((left + NSEC_PER_MSEC - 1) / NSEC_PER_MSEC));
+		if (r == -1 && errno != EINTR)
+			return CTXLINK_LOST;
+		if (r <= 0)
+			continue;
+		if ((pfd[1].revents & POLLIN) &&
+		    read(sfd, &si, sizeof si) == (ssize_t)sizeof si)
+			return -(int)si.ssi_signo - 1;
+		if (!(pfd[0].revents & (POLLIN | POLLHUP | POLLERR)))
+			continue;
+		if (msg_read(l->fd, &m, &why) == -1)
+			return CTXLINK_LOST;
+		type = m.type;
+		if (type == MSG_CANCELED && msg_get(&m, "cause") != NULL)
+			l->cause = xstrdup(msg_get(&m, "cause"));
+		r = type == MSG_CANCELED && msg_get(&m, "err") != NULL &&
+		    strcmp(msg_get(&m, "err"), "deadline exceeded") == 0 ?
+		    CTXLINK_DEADLINE : CTXLINK_CANCELED;
+		msg_free(&m);
+		if (type == MSG_GO)
+			return CTXLINK_GO;
+		if (type == MSG_CANCELED)
+			return r;
+	}
+}
+
 /* Why ctxd refused the job, once it has said so. */
 const char *
 ctxlink_error(const struct ctxlink *l)
@@ -334,6 +408,9 @@ link_read(struct bufferevent *bev, void *arg)
 		} else if (m.type == MSG_CANCELED) {
 			if ((s = msg_get(&m, "signal")) != NULL)
 				(void)signal_parse(s, &sig, &cause);
+			if ((s = msg_get(&m, "cause")) != NULL &&
+			    l->cause == NULL)
+				l->cause = xstrdup(s);
 			s = msg_get(&m, "err");
 			l->cb(s != NULL && strcmp(s, "deadline exceeded") == 0 ?
 			    CTXLINK_DEADLINE : CTXLINK_CANCELED, sig,
@@ -445,12 +522,14 @@ ctxlink_started(struct ctxlink *l, const char *cgroup)
 }
 
 /*
- * Tells ctxd that the job is cancelled from here (ctxrun got a signal), so
- * that it cancels the nodes under it: jobs of other shells, outside this
+ * Tells ctxd that the job is cancelled from here (ctxrun got a signal, or
+ * its own deadline passed), and why, so that the tree shows it at once,
+ * and ctxd cancels the nodes under it: jobs of other shells, outside this
  * job's cgroup, that only ctxd can reach.
  */
 void
-ctxlink_cancel(struct ctxlink *l, int sig, nsec_t grace)
+ctxlink_cancel(struct ctxlink *l, const char *err, const char *cause, int sig,
+    nsec_t grace)
 {
 	struct msgout	*mo;
 
@@ -458,17 +537,21 @@ ctxlink_cancel(struct ctxlink *l, int sig, nsec_t grace)
 		return;
 	mo = msgout_new(MSG_CANCEL);
 	msgout_adds(mo, "ctx", l->id);
+	msgout_adds(mo, "err", err);
+	msgout_adds(mo, "cause", cause);
 	msgout_adds(mo, "signal", signal_name(sig));
 	msgout_add(mo, "grace", "%lld", (long long)grace);
 	msgout_send(mo, bufferevent_get_output(l->bev));
 }
 
 static struct msgout *
-exit_msg(const char *err, int status)
+exit_msg(const char *err, const char *cause, int status)
 {
 	struct msgout	*mo = msgout_new(MSG_EXIT);
 
 	msgout_adds(mo, "err", err);
+	if (cause != NULL)
+		msgout_adds(mo, "cause", cause);
 	msgout_add(mo, "status", "%d", status);
 	return mo;
 }
@@ -507,9 +590,44 @@ link_leave_exit(const struct ctxlink *l, const char *err, int status)
 	free(path);
 }
 
-/* Says how the job ended, and closes the link. */
+/*
+ * The job is in a group: its end must be known to ctxd by the time
+ * ctxrun exits, so that a shell that waited for its jobs and then asks
+ * ctxctl wait for the group's result (errgroup's Wait) gets it whole.
+ */
 void
-ctxlink_close(struct ctxlink *l, const char *err, int status)
+ctxlink_sync_exit(struct ctxlink *l)
+{
+	if (l != NULL)
+		l->sync_exit = 1;
+}
+
+/*
+ * Waits, by until, for ctxd to have read all we sent: we close our side,
+ * and ctxd, which reads a connection's messages in order, closes its own
+ * once it has taken them all.
+ */
+static void
+link_drain(int fd, nsec_t until)
+{
+	struct pollfd	pfd = { fd, POLLIN, 0 };
+	char		buf[4096];
+	nsec_t		left;
+
+	if (shutdown(fd, SHUT_WR) == -1)
+		return;
+	while ((left = until - clock_mono()) > 0) {
+		if (poll(&pfd, 1, (int)(left / NSEC_PER_MSEC) + 1) <= 0)
+			return;
+		if (read(fd, buf, sizeof buf) <= 0)
+			return;
+	}
+}
+
+/* Says how the job ended, and why (NULL: as err says), and closes the link. */
+void
+ctxlink_close(struct ctxlink *l, const char *err, const char *cause,
+    int status)
 {
 	struct evbuffer	*out;
 	int		 told = 0;
@@ -537,15 +655,22 @@ ctxlink_close(struct ctxlink *l, const char *err, int status)
 			;
 		/* Rejoining too: ctxd may have taken the node back already. */
 		if (err != NULL)
-			told = msgout_write(exit_msg(err, status), l->fd) == 0;
+			told = msgout_write(exit_msg(err, cause, status),
+			    l->fd) == 0;
+		if (told && l->sync_exit)
+			link_drain(l->fd, clock_mono() + LINK_WRITE_WAIT);
 		bufferevent_free(l->bev);	/* closes fd */
 	} else if (l->fd != -1) {
 		/* Not watched yet: ctxrun ends before its job started. */
 		if (err != NULL)
-			told = msgout_write(exit_msg(err, status), l->fd) == 0;
+			told = msgout_write(exit_msg(err, cause, status),
+			    l->fd) == 0;
+		if (told && l->sync_exit)
+			link_drain(l->fd, clock_mono() + LINK_WRITE_WAIT);
 		close(l->fd);
 	}
 	free(l->error);
+	free(l->cause);
 	/* A ctxd that went away, or is away: the next one reads it. */
 	if (err != NULL && !told && !l->refused)
 		link_leave_exit(l, err, status);

@@ -317,6 +317,53 @@ read_parent(struct ctxrun *r)
 	r->parent_grace = r->grace;
 	if ((s = getenv(ENV_GRACE)) != NULL)
 		r->parent_grace = opt_duration("$" ENV_GRACE, s);
+	if ((s = getenv(ENV_DEADLINE_OF)) != NULL && *s != '\0')
+		r->parent_of = s;
+	if ((s = getenv(ENV_GROUP)) != NULL && *s != '\0') {
+		r->parent_group = 1;
+		r->parent_limit = strstr(s, "limit=") != NULL;
+	}
+}
+
+/* "12 (build)": the job's own id and name, for a cause. */
+static void
+own_label(const struct ctxrun *r, char *buf, size_t len)
+{
+	if (r->name != NULL)
+		snprintf(buf, len, "%s (%s)", r->id, r->name);
+	else
+		snprintf(buf, len, "%s", r->id);
+}
+
+static void	set_cause(struct ctxrun *, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
+
+/*
+ * The cause of a deadline that passed, the parent's (inherited) or the
+ * job's own: "deadline of 12 (build)".
+ */
+static void
+deadline_cause(struct ctxrun *r, int inherited)
+{
+	char	of[128];
+
+	own_label(r, of, sizeof of);
+	set_cause(r, "deadline of %s", !inherited ? of :
+	    r->parent_of != NULL ? r->parent_of : "the parent");
+}
+
+/* Sets why the job ends, once: the first cause stands. */
+static void
+set_cause(struct ctxrun *r, const char *fmt, ...)
+{
+	va_list	ap;
+
+	if (r->cause != NULL)
+		return;
+	va_start(ap, fmt);
+	if (vasprintf(&r->cause, fmt, ap) == -1)
+		r->cause = NULL;
+	va_end(ap);
 }
 
 /* The node's values: the file's globals and section, then -e (SPEC §7). */
@@ -349,9 +396,10 @@ setenv_or_unset(const char *key, const char *val)
 static void
 export_context(struct ctxrun *r, nsec_t deadline, int inherited)
 {
-	char	ts[TIMESTAMP_LEN], grace[32], pid[16];
+	char	ts[TIMESTAMP_LEN], grace[32], pid[16], of[128];
 
 	setenv_or_unset(ENV_ID, r->id);
+	setenv_or_unset(ENV_GROUP, NULL);	/* a job is no group */
 	setenv_or_unset(ENV_NAME, r->name);
 	setenv_or_unset(ENV_PARENT, r->parent_id);
 	setenv_or_unset(ENV_TREE, r->tree);
@@ -361,10 +409,13 @@ export_context(struct ctxrun *r, nsec_t deadline, int inherited)
 		setenv_or_unset(ENV_SOCKET, r->socket);
 	if (deadline == NSEC_NONE) {
 		setenv_or_unset(ENV_DEADLINE, NULL);
+		setenv_or_unset(ENV_DEADLINE_OF, NULL);
 		setenv_or_unset(ENV_SIGNAL, NULL);
 		setenv_or_unset(ENV_GRACE, NULL);
 		return;
 	}
+	own_label(r, of, sizeof of);
+	setenv_or_unset(ENV_DEADLINE_OF, inherited ? r->parent_of : of);
 	timestamp_format(deadline, ts, sizeof ts);
 	duration_format(inherited ? r->parent_grace : r->grace, grace,
 	    sizeof grace);
@@ -441,25 +492,35 @@ on_deadline(int which, void *arg)
 {
 	struct ctxrun	*r = arg;
 
-	if (which == DEADLINE_INHERITED) {
-		say(r, "parent's deadline exceeded");
+	int		 first = job_cause(r->job) == JOB_RUNNING;
+
+	deadline_cause(r, which == DEADLINE_INHERITED);
+	say(r, "%s deadline exceeded (cause: %s)",
+	    which == DEADLINE_INHERITED ? "parent's" : "own", r->cause);
+	/* ctxd shows the job ending, and why, at once. */
+	if (first)
+		ctxlink_cancel(r->link, "deadline exceeded", r->cause,
+		    which == DEADLINE_INHERITED ? r->parent_sig : r->sig,
+		    which == DEADLINE_INHERITED ? r->parent_grace : r->grace);
+	if (which == DEADLINE_INHERITED)
 		job_end(r->job, JOB_DEADLINE, r->parent_sig, r->parent_grace);
-	} else {
-		say(r, "own deadline exceeded");
+	else
 		job_end(r->job, JOB_DEADLINE, r->sig, own_grace(r));
-	}
 }
 
 /*
- * Cancels the job with sig, as a signal to ctxrun does, and tells ctxd.
- * (As timeout, sig is the signal ctxrun got, which timeout(1) passes on.)
+ * Cancels the job with sig, as a signal to ctxrun does, and tells ctxd,
+ * and why: the cause, unless the job was ending already. (As timeout, sig
+ * is the signal ctxrun got, which timeout(1) passes on.)
  */
 static void
-cancel(struct ctxrun *r, int sig)
+cancel(struct ctxrun *r, int sig, const char *cause)
 {
 	/* While the job is ending already, this can only bring KILL forward. */
-	if (job_cause(r->job) == JOB_RUNNING)
-		ctxlink_cancel(r->link, sig, r->grace);
+	if (job_cause(r->job) == JOB_RUNNING) {
+		set_cause(r, "%s", cause);
+		ctxlink_cancel(r->link, "canceled", r->cause, sig, r->grace);
+	}
 	job_end(r->job, JOB_CANCELED, sig, own_grace(r));
 }
 
@@ -475,6 +536,7 @@ on_signal(const struct signalfd_siginfo *si, void *arg)
 {
 	struct ctxrun	*r = arg;
 	int		 sig = (int)si->ssi_signo;
+	char		 cause[32];
 
 	if (sig == CTX_SIG_REJOIN) {
 		ctxlink_rejoin(r->link);
@@ -490,10 +552,11 @@ on_signal(const struct signalfd_siginfo *si, void *arg)
 		job_forward(r->job, sig);
 		return;
 	}
-	say(r, "got SIG%s from pid %u, cancelling", signal_name(sig),
-	    si->ssi_pid);
+	say(r, "got SIG%s from pid %u, cancelling (cause: signal %s)",
+	    signal_name(sig), si->ssi_pid, signal_name(sig));
+	snprintf(cause, sizeof cause, "signal %s", signal_name(sig));
 	if (r->tmo.prog == NULL) {
-		cancel(r, r->sig);
+		cancel(r, r->sig, cause);
 		return;
 	}
 	/* timeout(1) takes an ALRM for its timer, and passes others on. */
@@ -503,7 +566,7 @@ on_signal(const struct signalfd_siginfo *si, void *arg)
 	}
 	if (job_cause(r->job) == JOB_RUNNING)
 		r->tmo.signaled = sig;
-	cancel(r, sig);
+	cancel(r, sig, cause);
 }
 
 /* The signals ctxrun takes: those that cancel, and those passed on. */
@@ -533,10 +596,10 @@ on_hangup(int fd, void *arg)
 {
 	struct ctxrun	*r = arg;
 
-	say(r, "hangup: the ssh session closed standard %s, cancelling",
-	    fd == STDIN_FILENO ? "input" : fd == STDOUT_FILENO ? "output" :
-	    "error");
-	cancel(r, r->sig);
+	say(r, "hangup: the ssh session closed standard %s, cancelling "
+	    "(cause: hangup)", fd == STDIN_FILENO ? "input" :
+	    fd == STDOUT_FILENO ? "output" : "error");
+	cancel(r, r->sig, "hangup");
 }
 
 /*
@@ -756,6 +819,85 @@ foreign_parent(struct ctxrun *r)
 	r->parent_id = NULL;
 }
 
+/* Why ctxd cancelled the job, as it said. */
+static const char *
+link_cause(const struct ctxrun *r)
+{
+	const char	*cause = ctxlink_cause(r->link);
+
+	return cause != NULL ? cause : "not said";
+}
+
+/* Ends a job that never started, tells ctxd why, and exits. */
+static void __attribute__((noreturn))
+end_unstarted(struct ctxrun *r, const char *err, int status)
+{
+	ctxlink_close(r->link, err, r->cause, status);
+	exit(status);
+}
+
+/*
+ * The parent is a group with a limit (errgroup.SetLimit), and ctxd says
+ * it runs as many jobs as it may: the job waits for its turn, on its
+ * deadline (one that passes ends it, 124, without its starting), and a
+ * cancel or a signal ends it as it would a job. A ctxd that goes away
+ * meanwhile lets it start: a job never waits on a daemon that is gone.
+ */
+static void
+wait_turn(struct ctxrun *r, int limit, nsec_t now, nsec_t mono)
+{
+	const int	 sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGALRM };
+	sigset_t	 set;
+	nsec_t		 own, first, until = NSEC_NONE, t0 = clock_mono();
+	char		 took[32];
+	size_t		 i;
+	int		 sfd, got;
+
+	sigemptyset(&set);
+	for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+		sigaddset(&set, sigs[i]);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) == -1 ||
+	    (sfd = signalfd(-1, &set, SFD_CLOEXEC)) == -1)
+		err(CTX_EXIT_FAILURE, "cannot catch signals");
+	own = earlier(r->deadline, time_after(now, r->timeout));
+	first = earlier(own, r->parent_deadline);
+	if (first != NSEC_NONE)
+		until = time_after(mono, first > now ? first - now : 0);
+	say(r, "waiting: context %s runs %d job%s at once", r->parent_id,
+	    limit, limit == 1 ? "" : "s");
+	got = ctxlink_wait_go(r->link, until, sfd);
+	close(sfd);
+	t0 = clock_mono() - t0;
+	duration_format(t0 - t0 % NSEC_PER_MSEC, took, sizeof took);
+	switch (got) {
+	case CTXLINK_GO:
+		say(r, "its turn came after %s: starting", took);
+		return;
+	case CTXLINK_LOST:
+		say(r, "lost ctxd while waiting: starting");
+		return;
+	case CTXLINK_CANCELED:
+	case CTXLINK_DEADLINE:
+		set_cause(r, "%s", link_cause(r));
+		say(r, "cancelled through ctxd while waiting, not starting "
+		    "(cause: %s)", r->cause);
+		if (got == CTXLINK_DEADLINE)
+			end_unstarted(r, "deadline exceeded",
+			    CTX_EXIT_DEADLINE);
+		end_unstarted(r, "canceled", CTX_EXIT_CANCELED);
+	case -1:
+		deadline_cause(r, r->parent_deadline <= own);
+		say(r, "deadline exceeded after waiting %s, not starting "
+		    "(cause: %s)", took, r->cause);
+		end_unstarted(r, "deadline exceeded", CTX_EXIT_DEADLINE);
+	default:
+		set_cause(r, "signal %s", signal_name(-got - 1));
+		say(r, "got SIG%s while waiting, not starting",
+		    signal_name(-got - 1));
+		end_unstarted(r, "canceled", CTX_EXIT_CANCELED);
+	}
+}
+
 /*
  * Registers the job with ctxd, starting it if need be, and waits for the
  * answer, before the job starts: ctxd's answer may bring an earlier
@@ -772,6 +914,7 @@ join_tree(struct ctxrun *r, struct values *vs, nsec_t now, nsec_t mono,
 	int			 refused, ended;
 
 	fill_req(r, &req, vs, now);
+	req.can_wait = 1;
 	memset(&rep, 0, sizeof rep);
 	values_init(&rep.values);
 	r->link = ctxlink_open(r->socket, &req, &rep,
@@ -800,9 +943,17 @@ join_tree(struct ctxrun *r, struct values *vs, nsec_t now, nsec_t mono,
 		r->parent_deadline = rep.deadline;
 		r->parent_sig = rep.isig;
 		r->parent_grace = rep.igrace;
+		snprintf(r->iof, sizeof r->iof, "%s", rep.iof);
+		r->parent_of = r->iof;
 	}
 	values_free(vs);
 	TAILQ_CONCAT(vs, &rep.values, entry);
+	if (rep.group)
+		r->parent_group = 1;
+	if (r->parent_group)
+		ctxlink_sync_exit(r->link);
+	if (rep.wait > 0)
+		wait_turn(r, rep.wait, now, mono);
 }
 
 /*
@@ -840,24 +991,23 @@ static void
 on_link(int what, int sig, nsec_t grace, void *arg)
 {
 	struct ctxrun	*r = arg;
-	int		 ending;
 
-	/*
-	 * A job ending already, on a signal to us or our own deadline, was
-	 * cancelled by us: what ctxd says then is our cancel coming back
-	 * (or one that can only bring KILL forward), not news.
-	 */
-	ending = job_cause(r->job) != JOB_RUNNING;
 	switch (what) {
 	case CTXLINK_CANCELED:
-		if (!ending)
-			say(r, "cancelled through ctxd");
-		job_end(r->job, JOB_CANCELED, sig, grace);
-		break;
 	case CTXLINK_DEADLINE:
-		if (!ending)
-			say(r, "an ancestor's deadline exceeded (ctxd)");
-		job_end(r->job, JOB_DEADLINE, sig, grace);
+		/*
+		 * Ending already, on a signal to us or our own deadline, this
+		 * is our cancel coming back, or one that can only bring KILL
+		 * forward: nothing new to say.
+		 */
+		if (job_cause(r->job) == JOB_RUNNING) {
+			set_cause(r, "%s", link_cause(r));
+			say(r, what == CTXLINK_DEADLINE ? "an ancestor's "
+			    "deadline exceeded (ctxd; cause: %s)" :
+			    "cancelled through ctxd (cause: %s)", r->cause);
+		}
+		job_end(r->job, what == CTXLINK_DEADLINE ? JOB_DEADLINE :
+		    JOB_CANCELED, sig, grace);
 		break;
 	case CTXLINK_LOST:
 		say(r, "lost ctxd: deadlines hold all the same");
@@ -880,6 +1030,7 @@ on_link(int what, int sig, nsec_t grace, void *arg)
 	case CTXLINK_PARENT_DEADLINE:
 		/* Started before ctxd could say so: ended as it would be. */
 		say(r, "%s, ending the job", ctxlink_error(r->link));
+		set_cause(r, "%s", ctxlink_error(r->link));
 		job_end(r->job, what == CTXLINK_PARENT_DEADLINE ?
 		    JOB_DEADLINE : JOB_CANCELED, r->parent_sig,
 		    r->parent_grace);
@@ -910,7 +1061,7 @@ end_report(const struct ctxrun *r, int status)
 		else
 			xasprintf(&err, "exited %d", WEXITSTATUS(ws));
 	}
-	ctxlink_close(r->link, err, status);
+	ctxlink_close(r->link, err, r->cause, status);
 	free(err);
 }
 
@@ -1034,14 +1185,22 @@ main(int argc, char **argv)
 	mono = clock_mono();
 	signal(SIGPIPE, SIG_IGN);	/* a daemon that hangs up; the command
 					   gets it back */
-	if (find_tree(&r, &conf))
+	/* Under a group with a limit, the job waits for its turn. */
+	if (find_tree(&r, &conf) || (r.parent_limit && r.socket != NULL &&
+	    strcmp(r.socket, CLIENT_NO_SOCKET) != 0 && r.parent_id != NULL &&
+	    *r.parent_id != 'x'))
 		join_tree(&r, &vs, now, mono, &conf);
 	else if (r.socket != NULL && strcmp(r.socket, CLIENT_NO_SOCKET) != 0)
 		join_later(&r, &vs, now, mono, &conf);
+	if (r.parent_group)
+		ctxlink_sync_exit(r.link);
 	if (r.parent_deadline <= now || r.deadline <= now) {
 		say(&r, "%sdeadline has passed, not starting",
 		    r.parent_deadline <= now ? "parent's " : "");
-		ctxlink_close(r.link, "deadline exceeded", CTX_EXIT_DEADLINE);
+		deadline_cause(&r, r.parent_deadline <= now);
+		ctxlink_close(r.link, "deadline exceeded", r.cause,
+		    CTX_EXIT_DEADLINE);
+		free(r.cause);
 		values_free(&vs);
 		values_free(&r.values);
 		free(r.socket);
@@ -1132,6 +1291,7 @@ main(int argc, char **argv)
 	free(r.socket);
 	free(r.tree);
 	free(r.tmo.quoted);
+	free(r.cause);
 	config_free(&conf);
 	if (die_of != 0)
 		timeout_raise(die_of);

@@ -58,6 +58,14 @@ struct ctxrun {
 	nsec_t		 parent_deadline;
 	int		 parent_sig;
 	nsec_t		 parent_grace;
+	const char	*parent_of;	/* whose deadline: "12 (build)" */
+	int		 parent_group;	/* a group: ctxd hears of the job's
+					   end before ctxrun exits */
+	int		 parent_limit;	/* ... with a limit: wait for ctxd's
+					   go-ahead */
+	char		 iof[128];	/* ... as ctxd says */
+	char		*cause;		/* why the job ended, if it did not
+					   end by itself */
 
 	char		 id[ID_LEN];
 	char		 parent_buf[ID_LEN];
@@ -97,6 +105,7 @@ struct ctxlink_req {
 	const struct values	*values;
 	int			 orphan;	/* parent from the environment
 						   alone: unknown, a root */
+	int			 can_wait;	/* for a group's limit */
 };
 struct ctxlink_rep {
 	char			 id[ID_LEN];
@@ -106,6 +115,10 @@ struct ctxlink_rep {
 	int			 inherited;	/* an ancestor's deadline */
 	int			 isig;		/* and how it ends the job */
 	nsec_t			 igrace;
+	char			 iof[128];	/* whose: "12 (build)" */
+	int			 wait;		/* the group's limit: wait for
+						   ctxlink_wait_go() */
+	int			 group;		/* the parent is a group */
 	struct values		 values;	/* ancestors' and own */
 };
 #define CTXLINK_CANCELED	0
@@ -117,6 +130,7 @@ struct ctxlink_rep {
 #define CTXLINK_REFUSED		6	/* ... or is not (ctxlink_error()) */
 #define CTXLINK_PARENT_CANCELED	7	/* ... for its parent has ended */
 #define CTXLINK_PARENT_DEADLINE	8
+#define CTXLINK_GO		9	/* a job that waited may start */
 typedef void	 ctxlink_cb(int, int, nsec_t, void *);
 
 struct ctxlink	*ctxlink_open(const char *, const struct ctxlink_req *,
@@ -127,9 +141,14 @@ const char	*ctxlink_error(const struct ctxlink *);
 int		 ctxlink_watch(struct ctxlink *, struct event_base *,
 		    ctxlink_cb *, void *);
 void		 ctxlink_started(struct ctxlink *, const char *);
-void		 ctxlink_cancel(struct ctxlink *, int, nsec_t);
+void		 ctxlink_cancel(struct ctxlink *, const char *, const char *,
+		    int, nsec_t);
+const char	*ctxlink_cause(const struct ctxlink *);
+void		 ctxlink_sync_exit(struct ctxlink *);
+int		 ctxlink_wait_go(struct ctxlink *, nsec_t, int);
 void		 ctxlink_rejoin(struct ctxlink *);
-void		 ctxlink_close(struct ctxlink *, const char *, int);
+void		 ctxlink_close(struct ctxlink *, const char *, const char *,
+		    int);
 
 /* hangup.c */
 struct hangup;

@@ -184,3 +184,12 @@ not_hangup() {
 	grep -q 'in an ssh session, but no stream of it to watch' err ||
 		fail "stderr: $(cat err)"
 }
+
+# SPEC §14: the session's end is the cause, in ctxd's tree and in -v.
+@test "hangup: the cause is 'hangup', in ctxctl status and in -v" {
+	sshd_sim pipe -- "$CTXRUN" -v -n hj -t 10s -k 0.5s sh -c "$JOB"
+	assert_hangup pipe
+	grep -q 'cancelling (cause: hangup)' err || fail "-v: $(cat err)"
+	wait_status_text hj "cause: hangup"
+	wait_status_text hj "err: canceled"
+}

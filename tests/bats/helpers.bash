@@ -371,6 +371,15 @@ wait_status_text() {
 	fail "status of $1 never showed '$2': $(ctxctl status "$1" 2>&1)"
 }
 
+# status_field CTX KEY: the value of "KEY: ..." in `ctxctl status CTX`.
+status_field() {
+	local line
+	while IFS= read -r line; do
+		[[ $line == "$2: "* ]] && { printf '%s\n' "${line#"$2: "}"; return 0; }
+	done < <(ctxctl status "$1")
+	return 1
+}
+
 # wait_status PID TIMEOUT_S: wait for a background child of this shell; sets
 # BG_STATUS.  If it is still running after TIMEOUT_S it is SIGKILLed and the
 # helper fails.

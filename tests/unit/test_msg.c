@@ -39,6 +39,29 @@ test_cut_long(void)
 	free(s);
 }
 
+/* A client's cause: one line of text, not too long (SPEC §14). */
+static void
+test_cause_check(void)
+{
+	char		 big[PROTO_CAUSE_MAX + 2];
+	const char	*why = NULL;
+
+	CHECK_EQ_INT(cause_check("deploy aborted: bad build", &why), 0);
+	CHECK_EQ_INT(cause_check("d\xc3\xa9j\xc3\xa0 vu", &why), 0);
+	CHECK_EQ_INT(cause_check("", &why), -1);
+	CHECK_EQ_INT(cause_check("a\nb", &why), -1);
+	CHECK_EQ_INT(cause_check("a\tb", &why), -1);
+	CHECK_EQ_INT(cause_check("a\x1b[31m", &why), -1);
+	CHECK_EQ_INT(cause_check("a\x7f", &why), -1);
+	memset(big, 'a', sizeof big - 1);
+	big[PROTO_CAUSE_MAX] = '\0';
+	CHECK_EQ_INT(cause_check(big, &why), 0);	/* at the limit */
+	big[PROTO_CAUSE_MAX] = 'a';
+	big[PROTO_CAUSE_MAX + 1] = '\0';
+	CHECK_EQ_INT(cause_check(big, &why), -1);
+	CHECK(why != NULL && strstr(why, "too long") != NULL);
+}
+
 /* A cut never splits a character: "é" is two bytes, "€" three. */
 static void
 test_cut_utf8(void)
@@ -103,6 +126,7 @@ test_frame_twice(void)
 
 const struct unit_test unit_tests[] = {
 	{ "frame_twice", test_frame_twice },
+	{ "cause_check", test_cause_check },
 	{ "cut_short", test_cut_short },
 	{ "cut_long", test_cut_long },
 	{ "cut_utf8", test_cut_utf8 },

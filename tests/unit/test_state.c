@@ -26,12 +26,20 @@ static char	*path;
 static uint64_t	 ids[4];
 
 static void
-on_cancel_job(struct node *n, const char *err, int sig, nsec_t grace)
+on_cancel_job(struct node *n, const char *err, const char *cause, int sig,
+    nsec_t grace)
 {
 	(void)n;
 	(void)err;
+	(void)cause;
 	(void)sig;
 	(void)grace;
+}
+
+static void
+on_go(struct node *n)
+{
+	(void)n;
 }
 
 static void
@@ -40,7 +48,7 @@ on_ended(struct node *n)
 	state_gone(n);
 }
 
-static const struct tree_hooks hooks = { on_cancel_job, on_ended };
+static const struct tree_hooks hooks = { on_cancel_job, on_ended, on_go };
 
 /* Loads the tree saved at path into this process's (empty) tree. */
 static struct event_base *
@@ -57,18 +65,30 @@ load(void)
 	return base;
 }
 
-/* Appends a record cut short, as a crash in the middle of a write would. */
+/* Appends text to the journal. */
 static void
-cut_record(void)
+journal_add(const char *text)
 {
 	char	journal[96];
 	int	fd;
 
 	snprintf(journal, sizeof journal, "%s.journal", path);
 	if ((fd = open(journal, O_WRONLY | O_APPEND)) != -1) {
-		(void)write(fd, "N\t999\t0\t1", 9);
+		(void)write(fd, text, strlen(text));
 		close(fd);
 	}
+}
+
+/*
+ * A record as a daemon before groups and causes wrote it (no +K=V
+ * fields), and one cut short, as a crash in the middle of a write would.
+ */
+static void
+cut_record(void)
+{
+	journal_add("N\t777\t0\t1\t9223372036854775807\t0\t15\t0\t0\t0\t"
+	    "old\t\t\tK=V\n");
+	journal_add("N\t999\t0\t1");
 }
 
 /*
@@ -79,10 +99,12 @@ static void __attribute__((noreturn))
 save_and_die(int out)
 {
 	struct event_base	*base = load();
-	struct node		*n;
+	struct node		*n, *done;
 
 	n = tree_new(NULL, ids[0] = state_id_next(), ODD_NAME, NSEC_NONE);
 	values_set(&n->values, "ODD", ODD_VALUE);
+	n->failfast = 1;
+	n->limit = 3;
 	state_node(n);
 	n = tree_new(n, ids[1] = state_id_next(), "job", 1234 * NSEC_PER_SEC);
 	n->pid = getpid();
@@ -90,9 +112,19 @@ save_and_die(int out)
 	n->job->cgroup = xstrdup("/sys/fs/cgroup/ctx-1.2");
 	n->cmd = xstrdup("sleep 60");
 	state_node(n);
+	/* A job of the group that ended: its place is free after a load. */
+	done = tree_new(n->parent, state_id_next(), "done", NSEC_NONE);
+	done->pid = getpid();
+	done->job = xcalloc(1, sizeof *done->job);
+	state_node(done);
+	tree_end(done, "exited 0", NULL, 0);
+	/* Cancelled: ending, its err and cause set, its ctxrun told. */
+	tree_cancel(n, "canceled", "odd\tcause", CTX_EXIT_CANCELED, SIGTERM,
+	    0, 1);
+	state_node(n);
 	n = tree_new(NULL, ids[2] = state_id_next(), "gone", NSEC_NONE);
 	state_node(n);
-	tree_end(n, "canceled", CTX_EXIT_CANCELED);
+	tree_end(n, "canceled", NULL, CTX_EXIT_CANCELED);
 	ids[3] = state_id_next();	/* handed out, never saved */
 	/* The records go out on the loop's next turn, as in ctxd. */
 	event_base_loop(base, EVLOOP_NONBLOCK);
@@ -104,7 +136,7 @@ save_and_die(int out)
 static void
 test_state_survives_a_crash(void)
 {
-	struct node	*a, *b;
+	struct node	*a, *b, *old;
 	struct values	 vs;
 	pid_t		 pid;
 	int		 status, p[2];
@@ -146,9 +178,29 @@ test_state_survives_a_crash(void)
 	if (b->job != NULL && b->job->cgroup != NULL)
 		CHECK_STR(b->job->cgroup, "/sys/fs/cgroup/ctx-1.2");
 	CHECK_STR(b->cmd, "sleep 60");
+	/* The group, and the job in its place under the limit. */
+	CHECK(a->failfast);
+	CHECK_EQ_INT(a->limit, 3);
+	CHECK_EQ_INT(a->running, 1);
+	/* Ending as it was, why and all. */
+	CHECK(b->ending);
+	CHECK(b->err != NULL && b->cause != NULL);
+	if (b->err != NULL && b->cause != NULL) {
+		CHECK_STR(b->err, "canceled");
+		CHECK_STR(b->cause, "odd\tcause");
+	}
+	CHECK_STR(tree_state(b), "ending");
 	CHECK(tree_find(ids[2]) == NULL);	/* ended: not saved */
 	CHECK(tree_find(999) == NULL);		/* cut short: ignored */
-	CHECK_EQ_INT(tree_live(), 2);
+	/* An older daemon's record: values, no group, no err. */
+	old = tree_find(777);
+	CHECK(old != NULL);
+	if (old != NULL) {
+		CHECK(!TAILQ_EMPTY(&old->values));
+		CHECK(!old->failfast && old->limit == 0 && old->err == NULL);
+		CHECK_STR(tree_state(old), "running");
+	}
+	CHECK_EQ_INT(tree_live(), 3);
 	CHECK(state_id_next() > ids[3]);	/* never handed out twice */
 }
 
