@@ -60,9 +60,9 @@ enum msg_type {
 			   unknown, it makes the job a root; [failfast]
 			   [limit]: a group (errgroup); [canwait]: the job
 			   waits for its turn under a group's limit if told.
-			   MSG_NODE, or MSG_FAIL; a job that is to wait is
-			   answered MSG_NODE with "wait", and MSG_GO once it
-			   may start */
+			   Answered MSG_NODE, or MSG_FAIL; a job that is to
+			   wait, MSG_NODE with "wait", and MSG_GO once it may
+			   start */
 	MSG_LIST,	/* [ctx]: MSG_NODE for each node, parents first; MSG_END */
 	MSG_STATUS,	/* ctx: MSG_NODE with values for each match; MSG_END */
 	MSG_CANCEL,	/* ctx... [signal grace cause err]: MSG_OK count, or

@@ -491,21 +491,22 @@ static void
 on_deadline(int which, void *arg)
 {
 	struct ctxrun	*r = arg;
-
 	int		 first = job_cause(r->job) == JOB_RUNNING;
+	int		 inherited = which == DEADLINE_INHERITED;
+	int		 sig = inherited ? r->parent_sig : r->sig;
+	nsec_t		 grace = inherited ? r->parent_grace : own_grace(r);
 
-	deadline_cause(r, which == DEADLINE_INHERITED);
+	deadline_cause(r, inherited);
 	say(r, "%s deadline exceeded (cause: %s)",
-	    which == DEADLINE_INHERITED ? "parent's" : "own", r->cause);
-	/* ctxd shows the job ending, and why, at once. */
+	    inherited ? "parent's" : "own", r->cause);
+	/*
+	 * ctxd shows the job ending, and why, at once; the grace it is told
+	 * is ours, or its cancel coming back would bring KILL forward.
+	 */
 	if (first)
-		ctxlink_cancel(r->link, "deadline exceeded", r->cause,
-		    which == DEADLINE_INHERITED ? r->parent_sig : r->sig,
-		    which == DEADLINE_INHERITED ? r->parent_grace : r->grace);
-	if (which == DEADLINE_INHERITED)
-		job_end(r->job, JOB_DEADLINE, r->parent_sig, r->parent_grace);
-	else
-		job_end(r->job, JOB_DEADLINE, r->sig, own_grace(r));
+		ctxlink_cancel(r->link, "deadline exceeded", r->cause, sig,
+		    grace);
+	job_end(r->job, JOB_DEADLINE, sig, grace);
 }
 
 /*
@@ -519,7 +520,8 @@ cancel(struct ctxrun *r, int sig, const char *cause)
 	/* While the job is ending already, this can only bring KILL forward. */
 	if (job_cause(r->job) == JOB_RUNNING) {
 		set_cause(r, "%s", cause);
-		ctxlink_cancel(r->link, "canceled", r->cause, sig, r->grace);
+		ctxlink_cancel(r->link, "canceled", r->cause, sig,
+		    own_grace(r));
 	}
 	job_end(r->job, JOB_CANCELED, sig, own_grace(r));
 }
