@@ -2,8 +2,8 @@
  * ctxrun.h: ctxrun's own parts. ctxrun.c reads the command line and runs
  * one job: job.c spawns and ends its processes, deadline.c fires its
  * deadlines, ctxlink.c is its link to ctxd, sigfd.c takes its signals,
- * hangup.c notices an ssh session that has gone, and id.c names a context
- * made without a daemon.
+ * clone3.c starts the command in its cgroup, hangup.c notices an ssh
+ * session that has gone, and id.c names a context made without a daemon.
  */
 #ifndef CTXRUN_H
 #define CTXRUN_H
@@ -59,6 +59,9 @@ void		 ctxlink_started(struct ctxlink *, const char *);
 void		 ctxlink_cancel(struct ctxlink *, int, nsec_t);
 void		 ctxlink_rejoin(struct ctxlink *);
 void		 ctxlink_close(struct ctxlink *, const char *, int);
+
+/* clone3.c */
+pid_t		 clone_into(int (*)(void *), void *, void *, size_t, int);
 
 /* hangup.c */
 struct hangup;
