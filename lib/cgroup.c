@@ -414,6 +414,13 @@ cgroup_attach(const char *path)
 	return cg;
 }
 
+/* The cgroup's directory, open: for clone3(2)'s CLONE_INTO_CGROUP. */
+int
+cgroup_dir_fd(const struct cgroup *cg)
+{
+	return cg->lock_fd;
+}
+
 /* The cgroup.procs a child writes "0" to, to enter the cgroup. */
 int
 cgroup_procs_fd(const struct cgroup *cg)

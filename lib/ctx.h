@@ -198,6 +198,7 @@ struct cgroup;
 struct cgroup	*cgroup_create(const char *, char **);
 void		 cgroup_sweep_here(size_t);
 int		 cgroup_procs_fd(const struct cgroup *);
+int		 cgroup_dir_fd(const struct cgroup *);
 int		 cgroup_events_fd(const struct cgroup *);
 int		 cgroup_populated(const struct cgroup *);
 int		 cgroup_kill(const struct cgroup *);

@@ -2,10 +2,10 @@
  * ctxrun.h: ctxrun's own parts. ctxrun.c reads the command line and runs
  * one job: job.c spawns and ends its processes, deadline.c fires its
  * deadlines, ctxlink.c is its link to ctxd, sigfd.c takes its signals,
- * hangup.c notices an ssh session that has gone, id.c names a context
- * made without a daemon, shquote.c quotes words for a shell (ssh.c's
- * remote command line, the command ctxctl shows), and timeout.c is ctxrun
- * invoked as timeout(1).
+ * clone3.c starts the command in its cgroup, hangup.c notices an ssh
+ * session that has gone, id.c names a context made without a daemon,
+ * shquote.c quotes words for a shell (ssh.c's remote command line, the
+ * command ctxctl shows), and timeout.c is ctxrun invoked as timeout(1).
  */
 #ifndef CTXRUN_H
 #define CTXRUN_H
@@ -149,6 +149,9 @@ int		 ctxlink_wait_go(struct ctxlink *, nsec_t, int);
 void		 ctxlink_rejoin(struct ctxlink *);
 void		 ctxlink_close(struct ctxlink *, const char *, const char *,
 		    int);
+
+/* clone3.c */
+pid_t		 clone_into(int (*)(void *), void *, void *, size_t, int);
 
 /* hangup.c */
 struct hangup;

@@ -120,13 +120,18 @@ restore_signals(void)
 	sigprocmask(SIG_SETMASK, &saved_mask, NULL);
 }
 
-/* In the child: join the cgroup, take our signals back, and exec. */
+/*
+ * In the child: join the cgroup unless born in it, take our signals back,
+ * and exec.
+ */
 static void __attribute__((noreturn))
-spawn_child(struct job *job, char *const *argv, int errfd, pid_t parent)
+spawn_child(struct job *job, char *const *argv, int errfd, pid_t parent,
+    int born_in)
 {
 	struct spawn_error	se;
 
-	if (job->cg != NULL && cgroup_enter(cgroup_procs_fd(job->cg)) == -1) {
+	if (job->cg != NULL && !born_in &&
+	    cgroup_enter(cgroup_procs_fd(job->cg)) == -1) {
 		/* Contained as a subreaper's descendant all the same. */
 		se.stage = STAGE_CGROUP;
 		se.error = errno;
@@ -150,6 +155,7 @@ struct spawn_args {
 	char *const	*argv;
 	int		 errpipe[2];
 	pid_t		 parent;
+	int		 born_in;	/* in the job's cgroup (clone3.c) */
 };
 
 static int
@@ -158,7 +164,8 @@ spawn_start(void *arg)
 	struct spawn_args	*sa = arg;
 
 	close(sa->errpipe[0]);
-	spawn_child(sa->job, sa->argv, sa->errpipe[1], sa->parent);
+	spawn_child(sa->job, sa->argv, sa->errpipe[1], sa->parent,
+	    sa->born_in);
 }
 
 /*
@@ -168,13 +175,15 @@ spawn_start(void *arg)
  * fault on every page we touch after: with a thousand jobs starting at
  * once, that time is taken from every job's deadline (tests/bench). The
  * child only makes system calls before its exec, and writes nothing of
- * ours but errno, which is read here only when the clone failed.
+ * ours but errno, which is read here only when the clone failed. With a
+ * cgroup, the child is born in it (clone3.c); where that cannot be, it
+ * moves itself in, which costs more.
  */
 static pid_t
 spawn_clone(struct job *job, char *const *argv, int errpipe[2], pid_t parent)
 {
 	struct spawn_args	 sa = { job, argv, { errpipe[0], errpipe[1] },
-				    parent };
+				    parent, 0 };
 	void			*stack;
 	pid_t			 pid;
 
@@ -188,8 +197,18 @@ spawn_clone(struct job *job, char *const *argv, int errpipe[2], pid_t parent)
 	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
 	if (stack == MAP_FAILED)
 		return -1;
-	pid = clone(spawn_start, (char *)stack + SPAWN_STACK,
-	    CLONE_VM | CLONE_VFORK | SIGCHLD, &sa);
+	pid = -1;
+	if (job->cg != NULL) {
+		sa.born_in = 1;
+		pid = clone_into(spawn_start, &sa, stack, SPAWN_STACK,
+		    cgroup_dir_fd(job->cg));
+	}
+	if (pid == -1) {
+		/* No clone3 here (or none into this cgroup): it moves in. */
+		sa.born_in = 0;
+		pid = clone(spawn_start, (char *)stack + SPAWN_STACK,
+		    CLONE_VM | CLONE_VFORK | SIGCHLD, &sa);
+	}
 	munmap(stack, SPAWN_STACK);
 	return pid;
 }
