@@ -296,15 +296,22 @@ cgroup_random(void)
 }
 
 /*
- * Makes the directory for cg in dir under a fresh name, locks it and opens
- * its files. A sweeper may have taken the lock between our mkdir and our
- * flock, and removed the directory: the lock is then refused, or the files
- * are gone, and another name is drawn. Returns -1 with errno set.
+ * Makes the directory for cg in dir under a fresh name and locks it. A
+ * sweeper may have taken the lock between our mkdir and our flock, and
+ * removed the directory: the lock is then refused, or the directory gone,
+ * and another name is drawn. Returns -1 with errno set.
+ *
+ * Its files are opened when first needed, most after the job has started:
+ * every lookup in the cgroup file system waits for the lock that each
+ * mkdir and rmdir there holds, and with a thousand jobs starting at once
+ * those waits were a third of the time a job took to start (perf sched).
+ * Without cgroup.kill (before Linux 5.14), cgroup_kill() fails, and the
+ * job is killed process by process.
  */
 static int
 cgroup_make(struct cgroup *cg, const char *dir, const char *name)
 {
-	int	try, fd = -1, saved;
+	int	try, saved;
 
 	for (try = 0; try < CGROUP_TRIES; try++) {
 		free(cg->path);
@@ -314,36 +321,14 @@ cgroup_make(struct cgroup *cg, const char *dir, const char *name)
 				continue;
 			return -1;
 		}
-		if ((cg->lock_fd = cgroup_lock(cg->path)) == -1) {
-			if (errno == EWOULDBLOCK || errno == ENOENT)
-				continue;	/* a sweeper's now */
-			saved = errno;
-			(void)rmdir(cg->path);
-			errno = saved;
-			return -1;
-		}
-		if ((fd = cgroup_open(cg, "cgroup.kill", O_WRONLY)) != -1 &&
-		    (cg->procs_fd = cgroup_open(cg, "cgroup.procs",
-		    O_WRONLY)) != -1 &&
-		    (cg->events_fd = cgroup_open(cg, "cgroup.events",
-		    O_RDONLY)) != -1) {
-			close(fd);
+		if ((cg->lock_fd = cgroup_lock(cg->path)) != -1)
 			return 0;
-		}
+		if (errno == EWOULDBLOCK || errno == ENOENT)
+			continue;	/* a sweeper's now */
 		saved = errno;
-		if (fd != -1)
-			close(fd);
-		if (cg->procs_fd != -1)
-			close(cg->procs_fd);
-		cg->procs_fd = -1;
-		close(cg->lock_fd);
-		cg->lock_fd = -1;
-		if (saved != ENOENT) {
-			/* No cgroup.kill (before Linux 5.14), or not ours. */
-			(void)rmdir(cg->path);
-			errno = saved;
-			return -1;
-		}
+		(void)rmdir(cg->path);
+		errno = saved;
+		return -1;
 	}
 	errno = EEXIST;
 	return -1;
@@ -421,10 +406,15 @@ cgroup_dir_fd(const struct cgroup *cg)
 	return cg->lock_fd;
 }
 
-/* The cgroup.procs a child writes "0" to, to enter the cgroup. */
+/*
+ * The cgroup.procs a child writes "0" to, to enter the cgroup: opened on
+ * the first call, which must be the parent's (a child has its own fds).
+ */
 int
-cgroup_procs_fd(const struct cgroup *cg)
+cgroup_procs_fd(struct cgroup *cg)
 {
+	if (cg->procs_fd == -1)
+		cg->procs_fd = cgroup_open(cg, "cgroup.procs", O_WRONLY);
 	return cg->procs_fd;
 }
 
@@ -437,11 +427,13 @@ cgroup_events_fd(const struct cgroup *cg)
 
 /* Is any process left in the cgroup or below it? -1 if it cannot tell. */
 int
-cgroup_populated(const struct cgroup *cg)
+cgroup_populated(struct cgroup *cg)
 {
 	char	 buf[256], *p;
 	ssize_t	 n;
 
+	if (cg->events_fd == -1)
+		cg->events_fd = cgroup_open(cg, "cgroup.events", O_RDONLY);
 	if ((n = pread(cg->events_fd, buf, sizeof buf - 1, 0)) <= 0)
 		return -1;
 	buf[n] = '\0';

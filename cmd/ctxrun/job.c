@@ -189,6 +189,8 @@ spawn_clone(struct job *job, char *const *argv, int errpipe[2], pid_t parent)
 
 #ifdef __SANITIZE_ADDRESS__
 	/* ASan cannot follow a child onto a stack it did not make. */
+	if (job->cg != NULL)
+		(void)cgroup_procs_fd(job->cg);
 	if ((pid = fork()) == 0)
 		spawn_start(&sa);
 	return pid;
@@ -206,6 +208,8 @@ spawn_clone(struct job *job, char *const *argv, int errpipe[2], pid_t parent)
 	if (pid == -1) {
 		/* No clone3 here (or none into this cgroup): it moves in. */
 		sa.born_in = 0;
+		if (job->cg != NULL)
+			(void)cgroup_procs_fd(job->cg);
 		pid = clone(spawn_start, (char *)stack + SPAWN_STACK,
 		    CLONE_VM | CLONE_VFORK | SIGCHLD, &sa);
 	}
