@@ -35,6 +35,7 @@
 #include "ctx.h"
 
 #define CGROUP_TRIES	4	/* names drawn before giving up */
+#define CGROUP_KILL_PASSES 3	/* without cgroup.kill */
 
 struct cgroup {
 	char	*path;		/* the job's cgroup directory */
@@ -442,17 +443,30 @@ cgroup_populated(struct cgroup *cg)
 	return p[10] == '1';
 }
 
-/* SIGKILLs every process in the cgroup and below, forks in flight included. */
+/*
+ * SIGKILLs every process in the cgroup and below, forks in flight included.
+ * Before Linux 5.14 there is no cgroup.kill: each process listed is killed
+ * instead, in a few passes for those forked meanwhile.
+ */
 int
 cgroup_kill(const struct cgroup *cg)
 {
-	int	fd, r;
+	struct proclist	seen = { 0 };
+	int		fd, r, pass;
 
-	if ((fd = cgroup_open(cg, "cgroup.kill", O_WRONLY)) == -1)
+	if ((fd = cgroup_open(cg, "cgroup.kill", O_WRONLY)) != -1) {
+		r = write(fd, "1", 1) == 1 ? 0 : -1;
+		close(fd);
+		return r;
+	}
+	if (errno != ENOENT)
 		return -1;
-	r = write(fd, "1", 1) == 1 ? 0 : -1;
-	close(fd);
-	return r;
+	for (pass = 0; pass < CGROUP_KILL_PASSES; pass++) {
+		if ((r = cgroup_signal(cg, SIGKILL, 0, &seen)) <= 0)
+			break;
+	}
+	proclist_free(&seen);
+	return r == -1 ? -1 : 0;
 }
 
 /* Removes a cgroup directory and any left below it (by nested jobs). */
