@@ -177,7 +177,7 @@ ctl_nodes_try(struct ctl *c, struct msgout *mo, struct nodes *out,
 			errx(CTX_EXIT_FAILURE, "ctxd: %s", *cause);
 		if (m.type == MSG_FAIL) {
 			warnx("%s", ctl_error(&m));
-			r = msg_get(&m, "notfound") != NULL ? 1 :
+			r = msg_get(&m, "notfound") != NULL ? c->notfound :
 			    CTX_EXIT_FAILURE;
 			msg_free(&m);
 			evbuffer_free(in);
@@ -214,7 +214,8 @@ ctl_ok(struct ctl *c, struct msgout *mo)
 		errx(CTX_EXIT_FAILURE, "ctxd: %s", cause);
 	if (m.type == MSG_FAIL) {
 		warnx("%s", ctl_error(&m));
-		status = msg_get(&m, "notfound") != NULL ? 1 : CTX_EXIT_FAILURE;
+		status = msg_get(&m, "notfound") != NULL ? c->notfound :
+		    CTX_EXIT_FAILURE;
 		msg_free(&m);
 		exit(status);
 	}
@@ -279,14 +280,20 @@ ctl_add_ctxs(struct msgout *mo, int argc, char **argv)
 void
 ctl_left(const struct msg *m, char *buf, size_t len)
 {
-	nsec_t	deadline = msg_num(m, "deadline", NSEC_NONE), left;
+	nsec_t	deadline = msg_num(m, "deadline", NSEC_NONE);
 
 	if (deadline == NSEC_NONE ||
 	    strcmp(ctl_state(m), "running") != 0) {
 		snprintf(buf, len, "-");
 		return;
 	}
-	left = deadline - clock_real();
+	ctl_left_format(deadline - clock_real(), buf, len);
+}
+
+/* Time left, as ls and status show it; a time past is "0s". */
+void
+ctl_left_format(nsec_t left, char *buf, size_t len)
+{
 	if (left < 0)
 		left = 0;
 	if (left < 60 * NSEC_PER_SEC) {

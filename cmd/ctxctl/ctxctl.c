@@ -14,6 +14,7 @@ static const struct cmd_entry *const cmds[] = {
 	&cmd_cancel_entry,
 	&cmd_daemon_entry,
 	&cmd_env_entry,
+	&cmd_left_entry,
 	&cmd_ls_entry,
 	&cmd_new_entry,
 	&cmd_status_entry,
@@ -41,7 +42,7 @@ main(int argc, char **argv)
 		{ "version",	no_argument,		NULL, 'V' },
 		{ NULL,		0,			NULL, 0 }
 	};
-	struct ctl	c = { NULL, 0, -1, NULL, NSEC_NONE, 0 };
+	struct ctl	c = { NULL, 0, -1, NULL, NSEC_NONE, 0, 1 };
 	size_t		i;
 	int		ch, status;
 

@@ -18,6 +18,7 @@ struct ctl {
 	char		*path;		/* ctxd's socket, once connected */
 	nsec_t		 until;		/* when we stop waiting on it */
 	nsec_t		 timeout;	/* client_timeout */
+	int		 notfound;	/* exit status: a CTX that names nothing */
 };
 
 struct cmd_entry {
@@ -37,6 +38,7 @@ struct nodes {
 extern const struct cmd_entry cmd_cancel_entry;
 extern const struct cmd_entry cmd_daemon_entry;
 extern const struct cmd_entry cmd_env_entry;
+extern const struct cmd_entry cmd_left_entry;
 extern const struct cmd_entry cmd_ls_entry;
 extern const struct cmd_entry cmd_new_entry;
 extern const struct cmd_entry cmd_status_entry;
@@ -63,6 +65,7 @@ nsec_t		 ctl_time(const char *, const char *);
 int		 ctl_signal(const char *, const char *);
 void		 ctl_add_ctxs(struct msgout *, int, char **);
 void		 ctl_left(const struct msg *, char *, size_t);
+void		 ctl_left_format(nsec_t, char *, size_t);
 void		 ctl_shell_quote(const char *);
 void		 ctl_export_values(const struct msg *);
 
