@@ -625,6 +625,16 @@ cgroup_signal(const struct cgroup *cg, int sig, int cont,
 	return n;
 }
 
+/*
+ * Adds the pids of the processes in the cgroup and below it to pl (no
+ * start times). Returns -1 if it cannot tell.
+ */
+int
+cgroup_procs(const struct cgroup *cg, struct proclist *pl)
+{
+	return cgroup_list(cg->path, pl);
+}
+
 /* How many processes are in the cgroup and below it; -1 if it cannot tell. */
 int
 cgroup_count(const struct cgroup *cg)

@@ -218,6 +218,7 @@ int		 proc_signal(const struct proc *, int, int);
 int		 proc_start(pid_t, unsigned long long *);
 int		 proc_parent(pid_t, pid_t *);
 int		 cgroup_signal(const struct cgroup *, int, int, struct proclist *);
+int		 cgroup_procs(const struct cgroup *, struct proclist *);
 
 /* idseq.c */
 #define IDSEQ_TREE_LEN	40	/* a tree's token, as text with its NUL */

@@ -43,6 +43,7 @@ struct ctxrun {
 	int		 preserve_status;
 	int		 detach;	/* -d: the pipe to say the id on */
 	const char	*ssh_host;	/* --ssh */
+	const char	*on_deadline;	/* --on-deadline */
 	int		 no_hangup;	/* --no-hangup */
 	sigset_t	 forward;	/* signals passed on, not cancelling */
 	char		**argv;
@@ -63,6 +64,10 @@ struct ctxrun {
 	struct event_base *base;
 	struct job	*job;
 	struct hangup	*hangup;	/* NULL: not watched */
+	struct hook	*hook;		/* --on-deadline's, once run */
+	int		 hook_sig;	/* the deadline's signal, after it */
+	nsec_t		 hook_grace;	/* and grace, from hook_at */
+	nsec_t		 hook_at;	/* monotonic */
 };
 
 enum {
@@ -72,6 +77,7 @@ enum {
 	OPT_SSH,
 	OPT_FORWARD,
 	OPT_NO_HANGUP,
+	OPT_ON_DEADLINE,
 };
 
 static const struct option longopts[] = {
@@ -86,6 +92,7 @@ static const struct option longopts[] = {
 	{ "kill-after",		required_argument,	NULL, 'k' },
 	{ "name",		required_argument,	NULL, 'n' },
 	{ "no-hangup",		no_argument,		NULL, OPT_NO_HANGUP },
+	{ "on-deadline",	required_argument,	NULL, OPT_ON_DEADLINE },
 	{ "parent",		required_argument,	NULL, 'p' },
 	{ "preserve-status",	no_argument,		NULL, OPT_PRESERVE_STATUS },
 	{ "signal",		required_argument,	NULL, 's' },
@@ -104,8 +111,9 @@ usage(FILE *f, int status)
 	    "[-k duration] [-n name] [-p ctx]\n"
 	    "              [-s signal] [-t duration] [--foreground] "
 	    "[--forward signal]\n"
-	    "              [--no-hangup] [--preserve-status] [--section name] "
-	    "[--ssh host] [--]\n"
+	    "              [--no-hangup] [--on-deadline command] "
+	    "[--preserve-status]\n"
+	    "              [--section name] [--ssh host] [--]\n"
 	    "              command [arg ...]\n");
 	exit(status);
 }
@@ -253,6 +261,12 @@ parse_options(struct ctxrun *r, int argc, char **argv)
 		case OPT_NO_HANGUP:
 			r->no_hangup = 1;
 			break;
+		case OPT_ON_DEADLINE:
+			if (*optarg == '\0')
+				errx(CTX_EXIT_FAILURE, "--on-deadline: an empty "
+				    "command");
+			r->on_deadline = optarg;
+			break;
 		case OPT_PRESERVE_STATUS:
 			r->preserve_status = 1;
 			break;
@@ -390,6 +404,8 @@ on_job(struct job *job, enum job_event ev, int arg, void *cbarg)
 			    "processes it left", WEXITSTATUS(arg));
 		break;
 	case JOB_EV_SIGNALED:
+		/* Whatever sent it, --on-deadline's time is over. */
+		hook_stop(r->hook);
 		say(r, "sending %s to %s", signal_name(job_signal(job)),
 		    processes(arg, how_many, sizeof how_many));
 		break;
@@ -404,18 +420,79 @@ on_job(struct job *job, enum job_event ev, int arg, void *cbarg)
 	}
 }
 
+/*
+ * --on-deadline's command is over: the signal follows, with what is left
+ * of the grace, so that SIGKILL comes when it would have without it.
+ */
+static void
+on_hook(int killed, int status, void *arg)
+{
+	struct ctxrun	*r = arg;
+	nsec_t		 grace;
+
+	if (killed)
+		say(r, "--on-deadline command still running, killed");
+	else if (status == -1)
+		say(r, "--on-deadline command over");
+	else if (WIFSIGNALED(status))
+		say(r, "--on-deadline command killed by SIG%s",
+		    signal_name(WTERMSIG(status)));
+	else
+		say(r, "--on-deadline command exited %d", WEXITSTATUS(status));
+	grace = r->hook_grace - (clock_mono() - r->hook_at);
+	grace -= grace % NSEC_PER_MSEC;		/* for -v to say */
+	job_end(r->job, JOB_DEADLINE, r->hook_sig, grace > 0 ? grace : 0);
+}
+
+/*
+ * Starts --on-deadline's command, for half the grace at the most, and
+ * holds the job's signal until it is over. Returns -1 if it is not run:
+ * a grace of 0 leaves it no time.
+ */
+static int
+run_hook(struct ctxrun *r, int sig, nsec_t grace)
+{
+	char	*pids, bound[32];
+
+	if (grace == 0) {
+		say(r, "a grace of 0: no time for --on-deadline");
+		return -1;
+	}
+	duration_format(grace / 2, bound, sizeof bound);
+	pids = job_pids(r->job);
+	say(r, "running --on-deadline for %s at the most, %s %s", bound,
+	    ENV_PIDS, pids);
+	r->hook_sig = sig;
+	r->hook_grace = grace;
+	r->hook_at = clock_mono();
+	r->hook = hook_run(r->base, r->on_deadline, pids, grace / 2, on_hook,
+	    r);
+	free(pids);
+	if (r->hook == NULL) {
+		warnx("--on-deadline: %s", strerror(errno));
+		return -1;
+	}
+	job_hold(r->job, JOB_DEADLINE);
+	return 0;
+}
+
 static void
 on_deadline(int which, void *arg)
 {
 	struct ctxrun	*r = arg;
+	int		 sig = r->sig;
+	nsec_t		 grace = r->grace;
 
 	if (which == DEADLINE_INHERITED) {
 		say(r, "parent's deadline exceeded");
-		job_end(r->job, JOB_DEADLINE, r->parent_sig, r->parent_grace);
-	} else {
+		sig = r->parent_sig;
+		grace = r->parent_grace;
+	} else
 		say(r, "own deadline exceeded");
-		job_end(r->job, JOB_DEADLINE, r->sig, r->grace);
-	}
+	if (r->on_deadline != NULL && r->hook == NULL &&
+	    job_cause(r->job) == JOB_RUNNING && run_hook(r, sig, grace) == 0)
+		return;
+	job_end(r->job, JOB_DEADLINE, sig, grace);
 }
 
 /* Cancels the job, as a signal to ctxrun does, and tells ctxd. */
@@ -1051,6 +1128,7 @@ main(int argc, char **argv)
 	end_report(&r, status);
 
 	deadline_free(dl);
+	hook_free(r.hook);
 	job_free(r.job);
 	/* Cgroups of ctxruns killed with no daemon to end their jobs. */
 	if (r.link == NULL && jp.cgroup_name != NULL)

@@ -1,9 +1,9 @@
 /*
  * ctxrun.h: ctxrun's own parts. ctxrun.c reads the command line and runs
  * one job: job.c spawns and ends its processes, deadline.c fires its
- * deadlines, ctxlink.c is its link to ctxd, sigfd.c takes its signals,
- * hangup.c notices an ssh session that has gone, and id.c names a context
- * made without a daemon.
+ * deadlines, hook.c runs --on-deadline, ctxlink.c is its link to ctxd,
+ * sigfd.c takes its signals, hangup.c notices an ssh session that has
+ * gone, and id.c names a context made without a daemon.
  */
 #ifndef CTXRUN_H
 #define CTXRUN_H
@@ -88,6 +88,15 @@ char		**ssh_argv(const struct ssh_params *);
 void		 ssh_argv_free(char **);
 const char	*ssh_ctxrun(void);
 
+/* hook.c */
+#define ENV_PIDS	"CTX_PIDS"	/* the job's, for --on-deadline */
+struct hook;
+typedef void	 hook_cb(int, int, void *);
+struct hook	*hook_run(struct event_base *, const char *, const char *,
+		    nsec_t, hook_cb *, void *);
+void		 hook_stop(struct hook *);
+void		 hook_free(struct hook *);
+
 /* id.c */
 void		 id_new_local(char *, size_t);
 
@@ -124,6 +133,8 @@ void		 job_save_signals(void);
 struct job	*job_spawn(struct event_base *, const struct job_params *,
 		    const char **);
 void		 job_end(struct job *, enum job_cause, int, nsec_t);
+void		 job_hold(struct job *, enum job_cause);
+char		*job_pids(const struct job *);
 enum job_cause	 job_cause(const struct job *);
 int		 job_status(const struct job *);
 void		 job_forward(const struct job *, int);

@@ -40,6 +40,7 @@
 #define SPAWN_STACK		(256 * 1024)	/* the child's, until exec:
 						   execvp builds paths on it */
 #define SIGNAL_PASSES		8	/* scans for late forks at first signal */
+#define PID_TEXT		12	/* a pid as text, and a space */
 
 struct job {
 	struct event_base	*base;
@@ -49,6 +50,8 @@ struct job {
 	int			 childless;	/* waitpid() said ECHILD */
 	int			 init;		/* PID 1 of a PID namespace */
 	int			 done;
+	int			 held;		/* cause set, first signal not
+						   sent yet (job_hold()) */
 	enum job_cause		 cause;
 	int			 sig;		/* the first signal in use */
 	nsec_t			 grace;		/* and the grace in use */
@@ -474,12 +477,58 @@ job_end(struct job *job, enum job_cause cause, int sig, nsec_t grace)
 {
 	if (job->done)
 		return;
+	if (job->held) {
+		job->held = 0;
+		job_teardown(job, sig, grace);
+		return;
+	}
 	if (job->cause != JOB_RUNNING) {
 		job_hasten(job, sig == SIGKILL ? 0 : grace);
 		return;
 	}
 	job->cause = cause;
 	job_teardown(job, sig, grace);
+}
+
+/*
+ * The job is to end for cause, but its first signal waits for the next
+ * job_end(), whatever that one's cause (ctxrun's --on-deadline runs
+ * first). The cause is set now: a command that exits meanwhile has not
+ * exited by itself, and what it left waits for the signal too.
+ */
+void
+job_hold(struct job *job, enum job_cause cause)
+{
+	if (job->done || job->cause != JOB_RUNNING)
+		return;
+	job->cause = cause;
+	job->held = 1;
+}
+
+/*
+ * The pids of the job's processes, a space apart, for a command to look
+ * at them (--on-deadline's CTX_PIDS): its cgroup's, or the processes
+ * below ours. "" if there are none, or none can be found.
+ */
+char *
+job_pids(const struct job *job)
+{
+	struct proclist	 pl = { 0 };
+	char		*s;
+	size_t		 i, len = 0, room;
+
+	if (job->cg == NULL || cgroup_procs(job->cg, &pl) == -1) {
+		if (proctree_scan(getpid(), &pl) == -1)
+			pl.n = 0;
+	}
+	room = pl.n * PID_TEXT + 1;
+	s = xmalloc(room);
+	*s = '\0';
+	for (i = 0; i < pl.n; i++)
+		len += (size_t)snprintf(s + len, room - len, "%s%d",
+		    i > 0 ? " " : "", (int)pl.procs[i].pid);
+	proclist_free(&pl);
+	return s;
 }
 
 /*
