@@ -91,11 +91,14 @@ const char	*signal_name(int);
 int		 option_duration(const char *, const char *, nsec_t *, char **);
 int		 option_time(const char *, const char *, nsec_t *, char **);
 int		 option_signal(const char *, const char *, int *, char **);
+int		 option_key(const char *, const char *, char **);
 
 /* values.c */
+struct msg;
+struct msgout;
 struct value {
 	char			*key;
-	char			*val;
+	char			*val;		/* NULL: unset */
 	TAILQ_ENTRY(value)	 entry;
 };
 TAILQ_HEAD(values, value);
@@ -107,6 +110,9 @@ void		 values_set(struct values *, const char *, const char *);
 int		 values_set_pair(struct values *, const char *, const char **);
 int		 values_export(const struct values *);
 void		 values_measure(const struct values *, size_t *, size_t *);
+void		 values_msg_add(struct msgout *, const struct values *);
+int		 values_msg_read(struct values *, const struct msg *,
+		    const char **, const char **);
 
 /* inifile.c */
 typedef int	 inifile_cb(void *, const char *, const char *, const char *,

@@ -3,7 +3,8 @@
  *
  * Every message is a header and a payload of at most PROTO_MAX bytes. The
  * payload is a list of fields, each "key=value" ended by a NUL; a key may
- * repeat (one "v" field per value, "KEY=VALUE"). Unknown keys are ignored,
+ * repeat (one "v" field per value, "KEY=VALUE", and one "u" field per key
+ * unset, "KEY", in their order: values.c). Unknown keys are ignored,
  * so fields can be added without a new version. A peer that sends another
  * version, a length over PROTO_MAX or a malformed payload is dropped.
  *
@@ -43,7 +44,7 @@ struct proto_hdr {
 enum msg_type {
 	/* Requests, client to ctxd: 100-199. */
 	MSG_NEW = 100,	/* name parent deadline(ns) timeout(ns) signal grace(ns)
-			   pid cmd [id] [orphan] v...: make a context; a pid
+			   pid cmd [id] [orphan] v... u...: make a context; a pid
 			   makes it a job bound to this connection; id, one
 			   its ctxrun took (idseq.c); orphan, the parent is
 			   the CTX_ID of the job's environment, which may be
@@ -67,7 +68,7 @@ enum msg_type {
 	MSG_OK = 200,	/* [count] */
 	MSG_FAIL,	/* error [notfound]: the request failed, and why */
 	MSG_NODE,	/* id name parent state err deadline pid cmd created
-			   signal grace [pids] [v...] */
+			   signal grace [pids] [v... u...] */
 	MSG_END,	/* closes a list of MSG_NODE */
 
 	/* Notices, ctxd to a job's ctxrun: 300-399. */

@@ -1,6 +1,6 @@
 /*
- * cmd-new.c: new [-x] [-t D] [-D T] [-n NAME] [-p CTX] [-e K=V]... [-f FILE]
- * [--section S]: a context with no process of its own; prints its id, or
+ * cmd-new.c: new [-x] [-t D] [-D T] [-n NAME] [-p CTX] [-e K=V]... [-u K]...
+ * [-f FILE] [--section S]: a context with no process of its own; prints its id, or
  * with -x the whole context as shell assignments, for eval: jobs started
  * under it then need no word from ctxd to start (SPEC §12).
  */
@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "ctxctl.h"
 
@@ -37,6 +38,7 @@ new_export(const struct ctl *c, const struct msg *m)
 	char		 ts[TIMESTAMP_LEN], grace[32];
 	nsec_t		 deadline = msg_num(m, "deadline", NSEC_NONE);
 	int		 inherited = msg_get(m, "isig") != NULL;
+	size_t		 i;
 
 	new_assign(ENV_ID, msg_get(m, "id"));
 	new_assign(ENV_TREE, msg_get(m, "tree"));
@@ -57,6 +59,10 @@ new_export(const struct ctl *c, const struct msg *m)
 		new_assign(ENV_GRACE, grace);
 	}
 	ctl_export_values(m);
+	for (i = 0; i < m->n; i++) {
+		if (strcmp(m->fields[i].key, "u") == 0)
+			new_assign(m->fields[i].val, NULL);
+	}
 }
 
 static int
@@ -72,6 +78,7 @@ cmd_new_exec(struct ctl *c, int argc, char **argv)
 		{ "signal",	required_argument,	NULL, 's' },
 		{ "section",	required_argument,	NULL, 'S' },
 		{ "timeout",	required_argument,	NULL, 't' },
+		{ "unset",	required_argument,	NULL, 'u' },
 		{ "export",	no_argument,		NULL, 'x' },
 		{ NULL,		0,			NULL, 0 }
 	};
@@ -86,7 +93,7 @@ cmd_new_exec(struct ctl *c, int argc, char **argv)
 	int		 ch, sig = 0, export = 0;
 
 	values_init(&cli);
-	while ((ch = getopt_long(argc, argv, "+:D:e:f:k:n:p:s:t:x", longopts,
+	while ((ch = getopt_long(argc, argv, "+:D:e:f:k:n:p:s:t:u:x", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'D':
@@ -117,6 +124,11 @@ cmd_new_exec(struct ctl *c, int argc, char **argv)
 			break;
 		case 't':
 			timeout = ctl_duration("--timeout", optarg);
+			break;
+		case 'u':
+			if (option_key("--unset", optarg, &fcause) == -1)
+				errx(CTX_EXIT_FAILURE, "%s", fcause);
+			values_set(&cli, optarg, NULL);
 			break;
 		case 'x':
 			export = 1;
@@ -153,8 +165,7 @@ cmd_new_exec(struct ctl *c, int argc, char **argv)
 		msgout_adds(mo, "signal", signal_name(sig));
 	if (grace >= 0)
 		msgout_add(mo, "grace", "%lld", (long long)grace);
-	TAILQ_FOREACH(v, &vs, entry)
-		msgout_add(mo, "v", "%s=%s", v->key, v->val);
+	values_msg_add(mo, &vs);
 	msgout_until(mo, c->until);
 	ctl_nodes(c, mo, &ns);
 	if (ns.n == 1 && export)
@@ -169,5 +180,6 @@ cmd_new_exec(struct ctl *c, int argc, char **argv)
 
 const struct cmd_entry cmd_new_entry = {
 	"new", NULL, "[-x] [-t duration] [-D time] [-n name] [-p ctx] [-e key=value] "
-	    "[-f file] [--section name] [-k grace] [-s signal]", cmd_new_exec
+	    "[-u key] [-f file] [--section name] [-k grace] [-s signal]",
+	    cmd_new_exec
 };

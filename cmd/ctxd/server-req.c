@@ -29,7 +29,6 @@ node_msg(const struct node *n, int what)
 {
 	struct msgout	*mo = msgout_new(MSG_NODE);
 	struct values	 vs;
-	struct value	*v;
 	struct proclist	 pl = { 0 };
 	size_t		 i;
 
@@ -56,8 +55,7 @@ node_msg(const struct node *n, int what)
 	if (what & NODE_VALUES) {
 		values_init(&vs);
 		tree_values(n, &vs);
-		TAILQ_FOREACH(v, &vs, entry)
-			msgout_add(mo, "v", "%s=%s", v->key, v->val);
+		values_msg_add(mo, &vs);
 		values_free(&vs);
 	}
 	if ((what & NODE_PIDS) && n->pid != 0 && n->state == NODE_RUNNING &&
@@ -205,7 +203,6 @@ handle_new(struct peer *p, const struct msg *m)
 	const char	*cause, *s;
 	nsec_t		 deadline, timeout, igrace;
 	uint64_t	 id;
-	size_t		 i;
 	int		 sig = SIGTERM, isig;
 
 	if (p->job != NULL) {
@@ -218,14 +215,10 @@ handle_new(struct peer *p, const struct msg *m)
 		return;
 	}
 	values_init(&vs);
-	for (i = 0; i < m->n; i++) {
-		if (strcmp(m->fields[i].key, "v") == 0 &&
-		    values_set_pair(&vs, m->fields[i].val, &cause) == -1) {
-			peer_fail(p, 0, "value '%s': %s", m->fields[i].val,
-			    cause);
-			values_free(&vs);
-			return;
-		}
+	if (values_msg_read(&vs, m, &s, &cause) == -1) {
+		peer_fail(p, 0, "value '%s': %s", s, cause);
+		values_free(&vs);
+		return;
 	}
 	if (new_parent(p, m, &parent) == -1) {
 		values_free(&vs);

@@ -21,7 +21,8 @@
  * escaped as %25, %09, %0a. A record describes a node whole, so replaying
  * a journal over a snapshot that already holds some of it changes nothing.
  *	N id parent created deadline inherited signal grace pid start
- *	  name cmd cgroup K=V...	a live node, made or changed
+ *	  name cmd cgroup K=V|K...	a live node, made or changed; K
+ *					alone: K unset there
  *	E id				a node has ended
  */
 #include <sys/stat.h>
@@ -101,6 +102,8 @@ rec_node(struct evbuffer *eb, const struct node *n)
 	rec_field(eb, n->job != NULL ? n->job->cgroup : NULL, 0);
 	TAILQ_FOREACH(v, &n->values, entry) {
 		rec_field(eb, v->key, 0);
+		if (v->val == NULL)
+			continue;
 		evbuffer_add(eb, "=", 1);
 		rec_field(eb, v->val, 1);
 	}
@@ -176,8 +179,12 @@ load_node(char **f, size_t nf)
 	free(n->cmd);
 	n->cmd = *f[11] != '\0' ? xstrdup(f[11]) : NULL;
 	values_free(&n->values);
-	for (i = 13; i < nf; i++)
-		(void)values_set_pair(&n->values, f[i], &cause);
+	for (i = 13; i < nf; i++) {
+		if (strchr(f[i], '=') != NULL)
+			(void)values_set_pair(&n->values, f[i], &cause);
+		else if (values_key_check(f[i], &cause) == 0)
+			values_set(&n->values, f[i], NULL);
+	}
 	if (id >= next_id)
 		next_id = id + 1;
 	return bad ? -1 : 0;

@@ -56,7 +56,6 @@ static void	link_event(struct bufferevent *, short, void *);
 static void
 link_fill(struct msgout *mo, const struct ctxlink_req *req)
 {
-	const struct value	*v;
 	char			*cmd;
 
 	if (req->name != NULL)
@@ -77,8 +76,7 @@ link_fill(struct msgout *mo, const struct ctxlink_req *req)
 	cmd = msg_cut(req->cmd, PROTO_CMD_MAX);	/* to show: its start will do */
 	msgout_adds(mo, "cmd", cmd);
 	free(cmd);
-	TAILQ_FOREACH(v, req->values, entry)
-		msgout_add(mo, "v", "%s=%s", v->key, v->val);
+	values_msg_add(mo, req->values);
 }
 
 /* Takes what ctxd says of the new node into rep. */
@@ -86,7 +84,6 @@ static void
 link_reply(const struct msg *m, struct ctxlink_rep *rep)
 {
 	const char	*s, *cause;
-	size_t		 i;
 
 	snprintf(rep->id, sizeof rep->id, "%s", msg_get(m, "id"));
 	s = msg_get(m, "parent");
@@ -100,11 +97,8 @@ link_reply(const struct msg *m, struct ctxlink_rep *rep)
 			rep->isig = SIGTERM;
 		rep->igrace = msg_num(m, "igrace", 10 * NSEC_PER_SEC);
 	}
-	for (i = 0; i < m->n; i++) {
-		s = m->fields[i].val;
-		if (strcmp(m->fields[i].key, "v") == 0)
-			(void)values_set_pair(&rep->values, s, &cause);
-	}
+	/* ctxd checked them: it sends none that is bad. */
+	(void)values_msg_read(&rep->values, m, &s, &cause);
 }
 
 /*

@@ -38,7 +38,7 @@ struct ctxrun {
 	const char	*values_file;
 	const char	*section;
 	const char	*parent;	/* -p */
-	struct values	 values;	/* -e, applied over the file's */
+	struct values	 values;	/* -e and -u, over the file's */
 	int		 verbose;
 	int		 preserve_status;
 	int		 detach;	/* -d: the pipe to say the id on */
@@ -99,6 +99,7 @@ static const struct option longopts[] = {
 	{ "ssh",		required_argument,	NULL, OPT_SSH },
 	{ "section",		required_argument,	NULL, OPT_SECTION },
 	{ "timeout",		required_argument,	NULL, 't' },
+	{ "unset",		required_argument,	NULL, 'u' },
 	{ "verbose",		no_argument,		NULL, 'v' },
 	{ "version",		no_argument,		NULL, 'V' },
 	{ NULL,			0,			NULL, 0 }
@@ -109,7 +110,7 @@ usage(FILE *f, int status)
 {
 	fprintf(f, "usage: ctxrun [-dhVv] [-D time] [-e key=value] [-f file] "
 	    "[-k duration] [-n name] [-p ctx]\n"
-	    "              [-s signal] [-t duration] [--foreground] "
+	    "              [-s signal] [-t duration] [-u key] [--foreground] "
 	    "[--forward signal]\n"
 	    "              [--no-hangup] [--on-deadline command] "
 	    "[--preserve-status]\n"
@@ -208,11 +209,12 @@ static void
 parse_options(struct ctxrun *r, int argc, char **argv)
 {
 	const char	*cause;
+	char		*ccause;
 	nsec_t		 t;
 	int		 ch;
 
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "+:D:de:f:hk:n:p:s:t:Vv", longopts,
+	while ((ch = getopt_long(argc, argv, "+:D:de:f:hk:n:p:s:t:u:Vv", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'D':
@@ -246,6 +248,11 @@ parse_options(struct ctxrun *r, int argc, char **argv)
 		case 't':
 			t = opt_duration("--timeout", optarg);
 			r->timeout = t == 0 ? NSEC_NONE : t;
+			break;
+		case 'u':
+			if (option_key("--unset", optarg, &ccause) == -1)
+				errx(CTX_EXIT_FAILURE, "%s", ccause);
+			values_set(&r->values, optarg, NULL);
 			break;
 		case 'V':
 			printf("ctxrun %s\n", CTX_VERSION);

@@ -89,6 +89,11 @@ ssh_command_line(const struct ssh_params *sp)
 	if (sp->no_hangup)
 		ssh_word(&line, "--no-hangup");
 	TAILQ_FOREACH(v, sp->values, entry) {
+		if (v->val == NULL) {
+			ssh_word(&line, "-u");
+			ssh_word(&line, v->key);
+			continue;
+		}
 		xasprintf(&pair, "%s=%s", v->key, v->val);
 		ssh_word(&line, "-e");
 		ssh_word(&line, pair);

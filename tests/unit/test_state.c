@@ -83,6 +83,7 @@ save_and_die(int out)
 
 	n = tree_new(NULL, ids[0] = state_id_next(), ODD_NAME, NSEC_NONE);
 	values_set(&n->values, "ODD", ODD_VALUE);
+	values_set(&n->values, "GONE", NULL);	/* --unset GONE */
 	state_node(n);
 	n = tree_new(n, ids[1] = state_id_next(), "job", 1234 * NSEC_PER_SEC);
 	n->pid = getpid();
@@ -137,6 +138,14 @@ test_state_survives_a_crash(void)
 	if (!TAILQ_EMPTY(&vs)) {
 		CHECK_STR(TAILQ_FIRST(&vs)->key, "ODD");
 		CHECK_STR(TAILQ_FIRST(&vs)->val, ODD_VALUE);
+		/* an unset key stays unset, not set empty */
+		CHECK(TAILQ_NEXT(TAILQ_FIRST(&vs), entry) != NULL);
+		if (TAILQ_NEXT(TAILQ_FIRST(&vs), entry) != NULL) {
+			CHECK_STR(TAILQ_NEXT(TAILQ_FIRST(&vs), entry)->key,
+			    "GONE");
+			CHECK_STR(TAILQ_NEXT(TAILQ_FIRST(&vs), entry)->val,
+			    NULL);
+		}
 	}
 	values_free(&vs);
 	CHECK(b->parent == a);
