@@ -203,6 +203,7 @@ int		 cgroup_enter(int);
 const char	*cgroup_dir(const struct cgroup *);
 struct cgroup	*cgroup_attach(const char *);
 int		 cgroup_count(const struct cgroup *);
+int		 cgroup_move_beside(pid_t, char **);
 
 /* proctree.c */
 struct proc {
@@ -223,6 +224,7 @@ int		 proctree_scan(pid_t, struct proclist *);
 int		 proc_signal(const struct proc *, int, int);
 int		 proc_start(pid_t, unsigned long long *);
 int		 proc_parent(pid_t, pid_t *);
+int		 proc_ancestor(pid_t, pid_t);
 int		 cgroup_signal(const struct cgroup *, int, int, struct proclist *);
 int		 cgroup_procs(const struct cgroup *, struct proclist *);
 

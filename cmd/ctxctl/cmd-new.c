@@ -1,6 +1,6 @@
 /*
  * cmd-new.c: new [-x] [-t D] [-D T] [-n NAME] [-p CTX] [-e K=V]... [-u K]...
- * [-f FILE] [--section S]: a context with no process of its own; prints its id, or
+ * [-f FILE] [--section S] [--without-cancel]: a context with no process of its own; prints its id, or
  * with -x the whole context as shell assignments, for eval: jobs started
  * under it then need no word from ctxd to start (SPEC §12).
  */
@@ -80,6 +80,7 @@ cmd_new_exec(struct ctl *c, int argc, char **argv)
 		{ "timeout",	required_argument,	NULL, 't' },
 		{ "unset",	required_argument,	NULL, 'u' },
 		{ "export",	no_argument,		NULL, 'x' },
+		{ "without-cancel", no_argument,	NULL, 'W' },
 		{ NULL,		0,			NULL, 0 }
 	};
 	struct values	 cli, vs;
@@ -90,7 +91,7 @@ cmd_new_exec(struct ctl *c, int argc, char **argv)
 	const char	*section = NULL, *cause;
 	char		*fcause;
 	nsec_t		 timeout = 0, deadline = NSEC_NONE, grace = -1;
-	int		 ch, sig = 0, export = 0;
+	int		 ch, sig = 0, export = 0, nocancel = 0;
 
 	values_init(&cli);
 	while ((ch = getopt_long(argc, argv, "+:D:e:f:k:n:p:s:t:u:x", longopts,
@@ -133,6 +134,9 @@ cmd_new_exec(struct ctl *c, int argc, char **argv)
 		case 'x':
 			export = 1;
 			break;
+		case 'W':
+			nocancel = 1;
+			break;
 		default:
 			ctl_badopt(&cmd_new_entry, ch, argv);
 		}
@@ -165,6 +169,8 @@ cmd_new_exec(struct ctl *c, int argc, char **argv)
 		msgout_adds(mo, "signal", signal_name(sig));
 	if (grace >= 0)
 		msgout_add(mo, "grace", "%lld", (long long)grace);
+	if (nocancel)
+		msgout_add(mo, "nocancel", "1");
 	values_msg_add(mo, &vs);
 	msgout_until(mo, c->until);
 	ctl_nodes(c, mo, &ns);
@@ -180,6 +186,7 @@ cmd_new_exec(struct ctl *c, int argc, char **argv)
 
 const struct cmd_entry cmd_new_entry = {
 	"new", NULL, "[-x] [-t duration] [-D time] [-n name] [-p ctx] [-e key=value] "
-	    "[-u key] [-f file] [--section name] [-k grace] [-s signal]",
+	    "[-u key] [-f file] [--section name] [-k grace] [-s signal] "
+	    "[--without-cancel]",
 	    cmd_new_exec
 };

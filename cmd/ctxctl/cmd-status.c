@@ -29,6 +29,8 @@ print_status(const struct msg *m)
 	print_field(m, "err", "err");
 	print_field(m, "status", "exit");
 	print_field(m, "parent", "parent");
+	if (msg_get(m, "nocancel") != NULL)
+		printf("without-cancel: yes\n");
 	if (deadline != NSEC_NONE) {
 		timestamp_format(deadline, ts, sizeof ts);
 		ctl_left(m, left, sizeof left);

@@ -57,6 +57,9 @@ struct node {
 	nsec_t			 ended;
 	nsec_t			 deadline;	/* wall clock, NSEC_NONE */
 	int			 inherited;	/* deadline is an ancestor's */
+	int			 nocancel;	/* --without-cancel: takes neither
+						   the parent's deadline nor its
+						   cancel, only its values */
 	int			 sig;		/* how its own deadline ends it */
 	nsec_t			 grace;
 	pid_t			 pid;		/* the job's ctxrun; 0: none */
@@ -91,6 +94,7 @@ struct node	*tree_find(uint64_t);
 void		 tree_match(const char *, struct nodeptrs *);
 void		 nodeptrs_add(struct nodeptrs *, struct node *);
 struct node	*tree_new(struct node *, uint64_t, const char *, nsec_t);
+void		 tree_without_cancel(struct node *, nsec_t);
 int		 tree_arm(struct node *);
 void		 tree_inherited(const struct node *, int *, nsec_t *);
 void		 tree_values(const struct node *, struct values *);
@@ -104,6 +108,8 @@ size_t		 tree_live(void);
 size_t		 tree_size(void);
 void		 tree_walk(struct node *, void (*)(struct node *, void *),
 		    void *);
+void		 tree_walk_reach(struct node *,
+		    void (*)(struct node *, void *), void *);
 
 /* state.c */
 int		 state_open(struct event_base *, const char *, char **);

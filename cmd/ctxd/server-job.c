@@ -220,7 +220,7 @@ job_end_env(struct node *n, int sig, nsec_t grace)
 	if (n->job->start == 0)
 		return NULL;
 	em = xcalloc(1, sizeof *em);
-	tree_walk(n, collect_id, em);
+	tree_walk_reach(n, collect_id, em);
 	snprintf(em->tree, sizeof em->tree, "%s", idseq_tree(state_ids()));
 	em->start = n->job->start;
 	return orphan_end_env(job_base, em, sig, grace, server_orphan_done, n);

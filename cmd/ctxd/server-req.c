@@ -45,6 +45,8 @@ node_msg(const struct node *n, int what)
 	}
 	if (n->deadline != NSEC_NONE)
 		msgout_add(mo, "deadline", "%lld", (long long)n->deadline);
+	if (n->nocancel)
+		msgout_add(mo, "nocancel", "1");
 	if (n->pid != 0)
 		msgout_add(mo, "pid", "%d", (int)n->pid);
 	if (n->cmd != NULL)
@@ -148,6 +150,9 @@ new_parent(struct peer *p, const struct msg *m, struct node **parent)
 	}
 	*parent = np.v[0];
 	free(np.v);
+	/* --without-cancel: an ended parent still has its values to give. */
+	if (msg_num(m, "nocancel", 0) != 0)
+		return 0;
 	/* Ending counts as ended: its job is in its grace (SPEC §3). */
 	if ((*parent)->state != NODE_RUNNING)
 		by_deadline = (*parent)->status == CTX_EXIT_DEADLINE;
@@ -238,6 +243,8 @@ handle_new(struct peer *p, const struct msg *m)
 		deadline = time_after(clock_real(), timeout);
 
 	n = tree_new(parent, id, msg_get(m, "name"), deadline);
+	if (msg_num(m, "nocancel", 0) != 0)
+		tree_without_cancel(n, deadline);
 	n->sig = sig;
 	n->grace = msg_num(m, "grace", req_config->grace);
 	/*

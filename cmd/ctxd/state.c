@@ -21,8 +21,9 @@
  * escaped as %25, %09, %0a. A record describes a node whole, so replaying
  * a journal over a snapshot that already holds some of it changes nothing.
  *	N id parent created deadline inherited signal grace pid start
- *	  name cmd cgroup K=V|K...	a live node, made or changed; K
- *					alone: K unset there
+ *	  name cmd cgroup K=V|K|!F...	a live node, made or changed; K
+ *					alone: K unset there; !F a flag,
+ *					!nocancel: --without-cancel
  *	E id				a node has ended
  */
 #include <sys/stat.h>
@@ -107,6 +108,9 @@ rec_node(struct evbuffer *eb, const struct node *n)
 		evbuffer_add(eb, "=", 1);
 		rec_field(eb, v->val, 1);
 	}
+	/* Neither a key nor K=V: an older daemon passes it by. */
+	if (n->nocancel)
+		rec_field(eb, "!nocancel", 0);
 	evbuffer_add(eb, "\n", 1);
 }
 
@@ -180,7 +184,9 @@ load_node(char **f, size_t nf)
 	n->cmd = *f[11] != '\0' ? xstrdup(f[11]) : NULL;
 	values_free(&n->values);
 	for (i = 13; i < nf; i++) {
-		if (strchr(f[i], '=') != NULL)
+		if (strcmp(f[i], "!nocancel") == 0)
+			n->nocancel = 1;
+		else if (strchr(f[i], '=') != NULL)
 			(void)values_set_pair(&n->values, f[i], &cause);
 		else if (values_key_check(f[i], &cause) == 0)
 			values_set(&n->values, f[i], NULL);

@@ -70,6 +70,8 @@ link_fill(struct msgout *mo, const struct ctxlink_req *req)
 		msgout_adds(mo, "id", req->id);
 	if (req->orphan)
 		msgout_add(mo, "orphan", "1");
+	if (req->nocancel)
+		msgout_add(mo, "nocancel", "1");
 	msgout_adds(mo, "signal", signal_name(req->sig));
 	msgout_add(mo, "grace", "%lld", (long long)req->grace);
 	msgout_add(mo, "pid", "%d", (int)getpid());

@@ -44,6 +44,9 @@ struct ctxrun {
 	int		 detach;	/* -d: the pipe to say the id on */
 	const char	*ssh_host;	/* --ssh */
 	const char	*on_deadline;	/* --on-deadline */
+	int		 nocancel;	/* --without-cancel */
+	pid_t		 left[LEAVE_DEPTH]; /* the ctxruns of the jobs left */
+	int		 nleft;
 	int		 no_hangup;	/* --no-hangup */
 	sigset_t	 forward;	/* signals passed on, not cancelling */
 	char		**argv;
@@ -78,6 +81,7 @@ enum {
 	OPT_FORWARD,
 	OPT_NO_HANGUP,
 	OPT_ON_DEADLINE,
+	OPT_WITHOUT_CANCEL,
 };
 
 static const struct option longopts[] = {
@@ -102,6 +106,7 @@ static const struct option longopts[] = {
 	{ "unset",		required_argument,	NULL, 'u' },
 	{ "verbose",		no_argument,		NULL, 'v' },
 	{ "version",		no_argument,		NULL, 'V' },
+	{ "without-cancel",	no_argument,		NULL, OPT_WITHOUT_CANCEL },
 	{ NULL,			0,			NULL, 0 }
 };
 
@@ -114,7 +119,8 @@ usage(FILE *f, int status)
 	    "[--forward signal]\n"
 	    "              [--no-hangup] [--on-deadline command] "
 	    "[--preserve-status]\n"
-	    "              [--section name] [--ssh host] [--]\n"
+	    "              [--section name] [--ssh host] [--without-cancel] "
+	    "[--]\n"
 	    "              command [arg ...]\n");
 	exit(status);
 }
@@ -202,6 +208,9 @@ opt_forward(struct ctxrun *r, const char *arg)
 	if (sig == CTX_SIG_REJOIN)
 		errx(CTX_EXIT_FAILURE, "--forward: ctxrun keeps SIGRTMIN+8 "
 		    "(%d) for itself, to rejoin ctxd", sig);
+	if (sig == CTX_SIG_LEAVE)
+		errx(CTX_EXIT_FAILURE, "--forward: ctxrun keeps SIGRTMIN+9 "
+		    "(%d) for itself, for --without-cancel", sig);
 	sigaddset(&r->forward, sig);
 }
 
@@ -268,6 +277,9 @@ parse_options(struct ctxrun *r, int argc, char **argv)
 		case OPT_NO_HANGUP:
 			r->no_hangup = 1;
 			break;
+		case OPT_WITHOUT_CANCEL:
+			r->nocancel = 1;
+			break;
 		case OPT_ON_DEADLINE:
 			if (*optarg == '\0')
 				errx(CTX_EXIT_FAILURE, "--on-deadline: an empty "
@@ -303,7 +315,10 @@ parse_options(struct ctxrun *r, int argc, char **argv)
 	r->argv = argv + optind;
 }
 
-/* The parent context, if this runs inside a job: $CTX_ID and its deadline. */
+/*
+ * The parent context, if this runs inside a job: $CTX_ID and its deadline,
+ * which --without-cancel does not take.
+ */
 static void
 read_parent(struct ctxrun *r)
 {
@@ -313,12 +328,14 @@ read_parent(struct ctxrun *r)
 		r->parent_id = s;
 	if ((s = getenv(ENV_TREE)) != NULL && *s != '\0')
 		r->parent_tree = s;
+	r->parent_sig = SIGTERM;
+	r->parent_grace = r->grace;
+	if (r->nocancel)
+		return;
 	if ((s = getenv(ENV_DEADLINE)) != NULL && *s != '\0')
 		r->parent_deadline = opt_time("$" ENV_DEADLINE, s);
-	r->parent_sig = SIGTERM;
 	if ((s = getenv(ENV_SIGNAL)) != NULL)
 		r->parent_sig = opt_signal("$" ENV_SIGNAL, s);
-	r->parent_grace = r->grace;
 	if ((s = getenv(ENV_GRACE)) != NULL)
 		r->parent_grace = opt_duration("$" ENV_GRACE, s);
 }
@@ -513,6 +530,77 @@ cancel(struct ctxrun *r)
 }
 
 /*
+ * A ctxrun --without-cancel below us leaves the job (leave.c): it is let
+ * go, and told so. A pid not below us is not answered: an answer to our
+ * own leaving come late, or a stranger's.
+ */
+static void
+let_go(struct ctxrun *r, pid_t pid)
+{
+	union sigval	none = { 0 };
+
+	if (job_let_go(r->job, pid) == -1)
+		return;
+	say(r, "pid %d leaves the job (--without-cancel): let go", (int)pid);
+	(void)sigqueue(pid, CTX_SIG_LEAVE, none);
+}
+
+/*
+ * --without-cancel: the signals that cancel are held from the start, and
+ * taken on the loop (sigfd.c): one that the job it leaves sends to what
+ * its command left, before it lets go, is then dropped (from_left()),
+ * and does not kill ctxrun on its way out.
+ */
+static void
+hold_cancels(void)
+{
+	sigset_t	set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGQUIT);
+	sigaddset(&set, SIGALRM);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+}
+
+/*
+ * --without-cancel inside a job: out of it, so that its end is not ours.
+ * Where that cannot be done, the job is the parent job's still.
+ */
+static void
+leave(struct ctxrun *r)
+{
+	char	*cause;
+	int	 n;
+
+	if ((n = leave_jobs(r->left, &cause)) > 0) {
+		r->nleft = n;
+		say(r, "--without-cancel: out of %d job%s it runs in", n,
+		    n > 1 ? "s" : "");
+	}
+	else if (n == -1) {
+		warnx("--without-cancel: %s: it ends with the job it runs in",
+		    cause);
+		free(cause);
+	}
+}
+
+/* Is pid the ctxrun of a job we have left? */
+static int
+from_left(const struct ctxrun *r, pid_t pid)
+{
+	int	i;
+
+	for (i = 0; i < r->nleft; i++) {
+		if (r->left[i] == pid)
+			return 1;
+	}
+	return 0;
+}
+
+/*
  * Signals to ctxrun. INT, TERM, HUP, QUIT and ALRM cancel the job, except a
  * Ctrl-C or Ctrl-\ typed at the terminal: the kernel sends that to the whole
  * foreground process group, the command included, which decides for itself
@@ -529,9 +617,18 @@ on_signal(const struct signalfd_siginfo *si, void *arg)
 		ctxlink_rejoin(r->link);
 		return;
 	}
+	if (sig == CTX_SIG_LEAVE) {
+		let_go(r, (pid_t)si->ssi_pid);
+		return;
+	}
 	if ((sig == SIGINT || sig == SIGQUIT) && si->ssi_code == SI_KERNEL) {
 		say(r, "SIG%s from the terminal: left to the command",
 		    signal_name(sig));
+		return;
+	}
+	if (from_left(r, (pid_t)si->ssi_pid)) {
+		say(r, "SIG%s from pid %u, of a job it has left: not for it",
+		    signal_name(sig), si->ssi_pid);
 		return;
 	}
 	if (sigismember(&r->forward, sig)) {
@@ -549,7 +646,8 @@ static size_t
 signals_taken(const struct ctxrun *r, int *sigs, size_t len)
 {
 	const int	 own[] = {
-		SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGALRM, CTX_SIG_REJOIN
+		SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGALRM, CTX_SIG_REJOIN,
+		CTX_SIG_LEAVE
 	};
 	size_t		 i, n = 0;
 	int		 sig;
@@ -760,6 +858,7 @@ fill_req(const struct ctxrun *r, struct ctxlink_req *req,
 	req->grace = r->grace;
 	req->cmd = command_line(r->argv);
 	req->values = vs;
+	req->nocancel = r->nocancel;
 }
 
 /*
@@ -1025,6 +1124,7 @@ main(int argc, char **argv)
 	/* Held from the start: ctxd may call us back as soon as we register. */
 	sigemptyset(&rejoin);
 	sigaddset(&rejoin, CTX_SIG_REJOIN);
+	sigaddset(&rejoin, CTX_SIG_LEAVE);	/* and jobs below may leave */
 	sigprocmask(SIG_BLOCK, &rejoin, NULL);
 	config_defaults(&conf);
 	if (config_load(&conf, NULL, &ccause) == -1)
@@ -1037,11 +1137,15 @@ main(int argc, char **argv)
 	sigaddset(&r.forward, SIGUSR1);
 	sigaddset(&r.forward, SIGUSR2);
 	parse_options(&r, argc, argv);
+	if (r.nocancel)
+		hold_cancels();
 	read_parent(&r);
 	load_values(&r, &vs);
 
 	if (r.detach)
 		detach(&r);
+	if (r.nocancel)
+		leave(&r);
 
 	/*
 	 * SPEC §3: a context already over starts nothing. A --timeout runs

@@ -1,9 +1,10 @@
 /*
  * ctxrun.h: ctxrun's own parts. ctxrun.c reads the command line and runs
  * one job: job.c spawns and ends its processes, deadline.c fires its
- * deadlines, hook.c runs --on-deadline, ctxlink.c is its link to ctxd,
- * sigfd.c takes its signals, hangup.c notices an ssh session that has
- * gone, and id.c names a context made without a daemon.
+ * deadlines, hook.c runs --on-deadline, leave.c takes --without-cancel
+ * out of the jobs it runs in, ctxlink.c is its link to ctxd, sigfd.c takes
+ * its signals, hangup.c notices an ssh session that has gone, and id.c
+ * names a context made without a daemon.
  */
 #ifndef CTXRUN_H
 #define CTXRUN_H
@@ -26,6 +27,7 @@ struct ctxlink_req {
 	const struct values	*values;
 	int			 orphan;	/* parent from the environment
 						   alone: unknown, a root */
+	int			 nocancel;	/* --without-cancel */
 };
 struct ctxlink_rep {
 	char			 id[ID_LEN];
@@ -97,6 +99,11 @@ struct hook	*hook_run(struct event_base *, const char *, const char *,
 void		 hook_stop(struct hook *);
 void		 hook_free(struct hook *);
 
+/* leave.c */
+#define CTX_SIG_LEAVE	(SIGRTMIN + 9)	/* let go of me; and: let go */
+#define LEAVE_DEPTH	16		/* jobs in jobs looked through */
+int		 leave_jobs(pid_t *, char **);
+
 /* id.c */
 void		 id_new_local(char *, size_t);
 
@@ -134,6 +141,7 @@ struct job	*job_spawn(struct event_base *, const struct job_params *,
 		    const char **);
 void		 job_end(struct job *, enum job_cause, int, nsec_t);
 void		 job_hold(struct job *, enum job_cause);
+int		 job_let_go(struct job *, pid_t);
 char		*job_pids(const struct job *);
 enum job_cause	 job_cause(const struct job *);
 int		 job_status(const struct job *);

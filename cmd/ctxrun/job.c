@@ -59,6 +59,8 @@ struct job {
 						   armed, or KILL sent */
 	struct cgroup		*cg;
 	char			*cg_cause;	/* why there is none, or NULL */
+	struct proclist		 gone;		/* let go of: not the job's,
+						   nor what runs below them */
 
 	struct event		*ev_child;	/* SIGCHLD */
 	struct event		*ev_grace;	/* grace period over */
@@ -88,6 +90,7 @@ static void	job_on_child(evutil_socket_t, short, void *);
 static void	job_on_grace(evutil_socket_t, short, void *);
 static void	job_on_sweep(evutil_socket_t, short, void *);
 static void	job_check_done(struct job *);
+static int	job_only_gone_left(const struct job *);
 
 /*
  * Remembers the signal dispositions and mask this process started with, so
@@ -285,6 +288,91 @@ fail:
 }
 
 /*
+ * Lets go of pid, a process below ours: a ctxrun --without-cancel that
+ * leaves the job (leave.c). It, and what runs below it, are not the
+ * job's any more, to signal, kill or wait for; it has left the job's
+ * cgroup already. Returns -1 if pid is not below us.
+ */
+int
+job_let_go(struct job *job, pid_t pid)
+{
+	struct proc	p = { 0 };
+
+	if (!proc_ancestor(getpid(), pid) || proc_start(pid, &p.start) == -1)
+		return -1;
+	p.pid = pid;
+	proclist_add(&job->gone, &p);
+	/* It may be all that kept the job from being empty. */
+	if (!job->childless)
+		job->childless = job_only_gone_left(job);
+	job_check_done(job);
+	return 0;
+}
+
+/* Has the job let go of p (pid and start time)? */
+static int
+job_gone(const struct job *job, pid_t pid, unsigned long long start)
+{
+	size_t	i;
+
+	for (i = 0; i < job->gone.n; i++) {
+		if (job->gone.procs[i].pid == pid &&
+		    job->gone.procs[i].start == start)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Takes out of a scan (parents first) the processes the job let go of,
+ * and those below them.
+ */
+static void
+job_scan_trim(const struct job *job, struct proclist *scan)
+{
+	struct proclist	 out = { 0 };
+	size_t		 i, j, k = 0;
+
+	if (job->gone.n == 0)
+		return;
+	for (i = 0; i < scan->n; i++) {
+		for (j = 0; j < out.n; j++) {
+			if (out.procs[j].pid == scan->procs[i].ppid)
+				break;
+		}
+		if (j < out.n || job_gone(job, scan->procs[i].pid,
+		    scan->procs[i].start))
+			proclist_add(&out, &scan->procs[i]);
+		else
+			scan->procs[k++] = scan->procs[i];
+	}
+	scan->n = k;
+	proclist_free(&out);
+}
+
+/*
+ * Is every child left one the job let go of? Then the job, for which
+ * waitpid() cannot say ECHILD while they run, is empty.
+ */
+static int
+job_only_gone_left(const struct job *job)
+{
+	struct proclist	 scan = { 0 };
+	size_t		 i;
+	int		 only = 1;
+
+	if (proctree_scan(getpid(), &scan) == -1)
+		return 0;
+	for (i = 0; i < scan.n && only; i++) {
+		if (scan.procs[i].ppid == getpid() &&
+		    !job_gone(job, scan.procs[i].pid, scan.procs[i].start))
+			only = 0;
+	}
+	proclist_free(&scan);
+	return only;
+}
+
+/*
  * Sends sig to every process in the job's cgroup but the command; returns
  * how many it reached, or -1 if the cgroup cannot be read.
  */
@@ -355,6 +443,7 @@ job_signal_all(struct job *job, int sig, int cont, int scan_proc)
 	for (pass = 0; pass < SIGNAL_PASSES; pass++) {
 		if (proctree_scan(getpid(), &scan) == -1)
 			break;
+		job_scan_trim(job, &scan);
 		fresh = 0;
 		for (i = 0; i < scan.n; i++) {
 			if (scan.procs[i].pid == job->pid && !job->reaped)
@@ -579,6 +668,8 @@ job_on_child(evutil_socket_t fd, short events, void *arg)
 		job->childless = pid == -1 && errno == ECHILD;
 		break;
 	}
+	if (!job->childless && job->gone.n > 0)
+		job->childless = job_only_gone_left(job);
 	if (job->reaped && job->cause == JOB_RUNNING) {
 		job->cause = JOB_EXITED;
 		if (!job_empty(job)) {
@@ -680,5 +771,6 @@ job_free(struct job *job)
 		event_free(job->ev_sweep);
 	cgroup_destroy(job->cg);
 	free(job->cg_cause);
+	proclist_free(&job->gone);
 	free(job);
 }
