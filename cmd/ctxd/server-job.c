@@ -112,7 +112,10 @@ server_cancel_job(struct node *n, const char *err, int sig, nsec_t grace)
 
 	/*
 	 * Kept: should the ctxrun die before it ends the job, ctxd does. The
-	 * first cause stands; a later cancel can only shorten the grace.
+	 * first cause stands; a later cancel can only shorten the grace, and
+	 * one that does not is not sent: an ancestor's deadline ends the job
+	 * then its ancestor (tree_end()), and the echo would cut short the
+	 * job's --on-deadline as a cancel of its own.
 	 */
 	if (j->cerr == NULL) {
 		j->cerr = xstrdup(err);
@@ -120,6 +123,8 @@ server_cancel_job(struct node *n, const char *err, int sig, nsec_t grace)
 		j->cgrace = grace;
 	} else if (grace < j->cgrace)
 		j->cgrace = grace;
+	else
+		return;
 	if (n->peer != NULL)
 		send_cancel(n, err, sig, grace);
 }

@@ -68,6 +68,7 @@ struct ctxrun {
 	struct job	*job;
 	struct hangup	*hangup;	/* NULL: not watched */
 	struct hook	*hook;		/* --on-deadline's, once run */
+	int		 hook_running;	/* and the job's signal waits */
 	int		 hook_sig;	/* the deadline's signal, after it */
 	nsec_t		 hook_grace;	/* and grace, from hook_at */
 	nsec_t		 hook_at;	/* monotonic */
@@ -430,6 +431,7 @@ on_job(struct job *job, enum job_event ev, int arg, void *cbarg)
 	case JOB_EV_SIGNALED:
 		/* Whatever sent it, --on-deadline's time is over. */
 		hook_stop(r->hook);
+		r->hook_running = 0;
 		say(r, "sending %s to %s", signal_name(job_signal(job)),
 		    processes(arg, how_many, sizeof how_many));
 		break;
@@ -497,26 +499,42 @@ run_hook(struct ctxrun *r, int sig, nsec_t grace)
 		return -1;
 	}
 	job_hold(r->job, JOB_DEADLINE);
+	r->hook_running = 1;
 	return 0;
+}
+
+/*
+ * A deadline has passed: --on-deadline first, if any, then the signal.
+ * One that comes while --on-deadline runs is the same again (an
+ * ancestor's, timed here and told by ctxd) or a later one: it ends the
+ * command at once only with a shorter grace (SPEC §5).
+ */
+static void
+deadline_end(struct ctxrun *r, int sig, nsec_t grace)
+{
+	if (r->hook_running) {
+		if (grace < r->hook_grace)
+			job_end(r->job, JOB_DEADLINE, sig, grace);
+		return;
+	}
+	if (r->on_deadline != NULL && r->hook == NULL &&
+	    job_cause(r->job) == JOB_RUNNING && run_hook(r, sig, grace) == 0)
+		return;
+	job_end(r->job, JOB_DEADLINE, sig, grace);
 }
 
 static void
 on_deadline(int which, void *arg)
 {
 	struct ctxrun	*r = arg;
-	int		 sig = r->sig;
-	nsec_t		 grace = r->grace;
 
 	if (which == DEADLINE_INHERITED) {
 		say(r, "parent's deadline exceeded");
-		sig = r->parent_sig;
-		grace = r->parent_grace;
-	} else
+		deadline_end(r, r->parent_sig, r->parent_grace);
+	} else {
 		say(r, "own deadline exceeded");
-	if (r->on_deadline != NULL && r->hook == NULL &&
-	    job_cause(r->job) == JOB_RUNNING && run_hook(r, sig, grace) == 0)
-		return;
-	job_end(r->job, JOB_DEADLINE, sig, grace);
+		deadline_end(r, r->sig, r->grace);
+	}
 }
 
 /* Cancels the job, as a signal to ctxrun does, and tells ctxd. */
@@ -987,7 +1005,7 @@ on_link(int what, int sig, nsec_t grace, void *arg)
 		break;
 	case CTXLINK_DEADLINE:
 		say(r, "an ancestor's deadline exceeded (ctxd)");
-		job_end(r->job, JOB_DEADLINE, sig, grace);
+		deadline_end(r, sig, grace);
 		break;
 	case CTXLINK_LOST:
 		say(r, "lost ctxd: deadlines hold all the same");

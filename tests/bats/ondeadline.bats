@@ -65,6 +65,15 @@ assert_listed() {
 	wait_status_text dj 'err: deadline exceeded'
 }
 
+@test "on-deadline: an ancestor's deadline runs it too, on the ancestor's grace" {
+	unset CTX_SOCKET
+	p=$(ctxctl new -t 0.3 -k 2)
+	run --separate-stderr ctxrun -v -p "$p" -k 30 --on-deadline 'echo hook >>log' sh -c "$JOB"
+	assert_failure 124
+	[ "$(cat log)" = "hook"$'\n'"term" ] || fail "log: $(cat log)"
+	[[ $stderr == *"--on-deadline for 1s at the most"* ]] || fail "$stderr"
+}
+
 @test "on-deadline: CMD's output goes to ctxrun's stderr, its stdin is /dev/null" {
 	run --separate-stderr ctxrun -t 0.1 -k 2 \
 		--on-deadline 'echo to-out; echo to-err >&2; read x && echo read "$x"' \
