@@ -550,7 +550,7 @@ cancel(struct ctxrun *r)
 /*
  * A ctxrun --without-cancel below us leaves the job (leave.c): it is let
  * go, and told so. A pid not below us is not answered: an answer to our
- * own leaving come late, or a stranger's.
+ * own leaving that came late, or a stranger's.
  */
 static void
 let_go(struct ctxrun *r, pid_t pid)
@@ -597,8 +597,7 @@ leave(struct ctxrun *r)
 		r->nleft = n;
 		say(r, "--without-cancel: out of %d job%s it runs in", n,
 		    n > 1 ? "s" : "");
-	}
-	else if (n == -1) {
+	} else if (n == -1) {
 		warnx("--without-cancel: %s: it ends with the job it runs in",
 		    cause);
 		free(cause);

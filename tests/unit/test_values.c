@@ -238,6 +238,22 @@ test_unset(void)
 	values_free(&vs);
 }
 
+/* --unset's argument: a key, or one line saying what is wrong. */
+static void
+test_option_key(void)
+{
+	char	*cause = NULL;
+
+	CHECK_EQ_INT(option_key("--unset", "TOKEN", &cause), 0);
+	CHECK(cause == NULL);
+	CHECK_EQ_INT(option_key("--unset", "1A", &cause), -1);
+	CHECK_STR(cause, "--unset '1A': key starts with a digit");
+	free(cause);
+	CHECK_EQ_INT(option_key("-u", "", &cause), -1);
+	CHECK_STR(cause, "-u '': empty key");
+	free(cause);
+}
+
 /* Values and unsets through a message, in their order, keys checked. */
 static void
 test_msg_round_trip(void)
@@ -637,6 +653,7 @@ const struct unit_test unit_tests[] = {
 	{ "export", test_export },
 	{ "unset", test_unset },
 	{ "msg_round_trip", test_msg_round_trip },
+	{ "option_key", test_option_key },
 	{ "ini_precedence", test_ini_precedence },
 	{ "ini_quotes_and_comments", test_ini_quotes_and_comments },
 	{ "ini_section_absent", test_ini_section_absent },
