@@ -150,7 +150,7 @@ wait_state() {
 	[[ $(status_field slow err) == canceled ]]
 	[[ $(status_field slow cause) == stop ]]
 	run ctxctl ls
-	assert_output --regexp "$id  slow  ending  [0-9]+"
+	assert_output --regexp "$id +slow +ending +[0-9]+"
 	run ctxctl --json status slow
 	assert_output --partial '"state":"ending","err":"canceled","cause":"stop"'
 	# and it ends as before, the err fixed once set

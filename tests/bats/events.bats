@@ -47,8 +47,9 @@ $(cat)" "$(ctx_sock)" "$BATS_TEST_DIRNAME/../../lib/proto.h"
 	assert_success
 	assert_line --index 0 --regexp "^exists [0-9]+ 'before' - -$"
 	assert_line --index 1 --regexp "^made [0-9]+ 'job' - -$"
-	assert_line --index 2 --regexp "^canceled [0-9]+ 'job' canceled canceled$"
-	assert_line --index 3 --regexp "^ended [0-9]+ 'job' canceled canceled$"
+	# the cause: who cancelled it
+	assert_line --index 2 --regexp "^canceled [0-9]+ 'job' canceled uid [0-9]+ pid [0-9]+: .*ctxctl cancel job$"
+	assert_line --index 3 --regexp "^ended [0-9]+ 'job' canceled uid [0-9]+ pid [0-9]+: .*ctxctl cancel job$"
 	[ "${#lines[@]}" -eq 4 ]
 	grep -q '"status":130' ev
 	grep -q '"time":"20[0-9-]*T[0-9:.]*Z"' ev
@@ -65,9 +66,9 @@ $(cat)" "$(ctx_sock)" "$BATS_TEST_DIRNAME/../../lib/proto.h"
 	assert_success
 	assert_line --index 0 --regexp "^exists [0-9]+ 'anchor' - -$"
 	assert_line --index 1 --regexp "^made [0-9]+ 'short' - -$"
-	assert_line --index 2 --regexp "^ended [0-9]+ 'short' deadline exceeded deadline exceeded$"
+	assert_line --index 2 --regexp "^ended [0-9]+ 'short' deadline exceeded deadline of [0-9]+ \(short\)$"
 	[ "${#lines[@]}" -eq 3 ]
-	grep -q '"name":"short","state":"done","err":"deadline exceeded","status":124' ev
+	grep -q '"name":"short","state":"done","err":"deadline exceeded","cause":"deadline of [0-9]* (short)","status":124' ev
 }
 
 @test "events: names with quotes, backslashes and bytes not UTF-8 stay valid JSON" {

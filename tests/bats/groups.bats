@@ -133,7 +133,7 @@ wait_all() {
 		# j1 and j2 run for 0.5 s: j3 waits
 		if ((i == 3)); then
 			run ctxctl ls
-			assert_output --regexp "j3  waiting"
+			assert_output --regexp "j3 +waiting"
 		fi
 	done
 	wait_all 10
