@@ -97,16 +97,19 @@ cgroup_mount(char **point, char **root)
 	return found;
 }
 
-/* This process's cgroup v2 path ("0::/a/b" in /proc/self/cgroup). */
+/* The cgroup v2 path of a process ("0::/a/b" in /proc/WHO/cgroup). */
 static char *
-cgroup_self(void)
+cgroup_self(const char *who)
 {
 	FILE	*f;
-	char	*line = NULL, *path = NULL;
+	char	*line = NULL, *path = NULL, *file;
 	size_t	 size = 0;
 	ssize_t	 n;
 
-	if ((f = fopen("/proc/self/cgroup", "re")) == NULL)
+	xasprintf(&file, "/proc/%s/cgroup", who);
+	f = fopen(file, "re");
+	free(file);
+	if (f == NULL)
 		return NULL;
 	while (path == NULL && (n = getline(&line, &size, f)) != -1) {
 		if (strncmp(line, "0::/", 4) != 0)
@@ -120,16 +123,16 @@ cgroup_self(void)
 	return path;
 }
 
-/* The directory of this process's own cgroup, or NULL; found anew. */
+/* The directory of a process's cgroup ("self": ours), or NULL; found anew. */
 static char *
-cgroup_find_here(void)
+cgroup_find(const char *who)
 {
 	char	*point = NULL, *root = NULL, *self, *rel, *path = NULL;
 	size_t	 len;
 
 	if (cgroup_mount(&point, &root) == -1)
 		return NULL;
-	if ((self = cgroup_self()) != NULL) {
+	if ((self = cgroup_self(who)) != NULL) {
 		/* A mount made in an ancestor namespace shows more of the path. */
 		rel = self;
 		len = strlen(root);
@@ -149,20 +152,56 @@ cgroup_find_here(void)
 
 /*
  * The directory of this process's own cgroup, or NULL; a copy to free.
- * Found once: reading mountinfo is dear, and no ctx program moves itself
- * to another cgroup.
+ * Found once: reading mountinfo is dear, and a ctx program moves itself
+ * to another cgroup only before it makes one (cgroup_move_beside()).
  */
+static char	*here;
+static int	 here_found;
+
 static char *
 cgroup_here(void)
 {
-	static char	*here;
-	static int	 found;
-
-	if (!found) {
-		here = cgroup_find_here();
-		found = 1;
+	if (!here_found) {
+		here = cgroup_find("self");
+		here_found = 1;
 	}
 	return here != NULL ? xstrdup(here) : NULL;
+}
+
+/*
+ * Moves this process into the cgroup of process pid, where the cgroups
+ * it makes after will be too: out of a job's cgroup, beside it, for a
+ * ctxrun --without-cancel. Returns 0 if it is there, or without cgroup
+ * v2; -1 with *cause set if it cannot be moved.
+ */
+int
+cgroup_move_beside(pid_t pid, char **cause)
+{
+	char	 who[16], *there, *self, *file;
+	int	 fd, r = 0;
+
+	snprintf(who, sizeof who, "%d", (int)pid);
+	if ((there = cgroup_find(who)) == NULL)
+		return 0;
+	self = cgroup_find("self");
+	if (self != NULL && strcmp(self, there) != 0) {
+		xasprintf(&file, "%s/cgroup.procs", there);
+		if ((fd = open(file, O_WRONLY | O_CLOEXEC)) == -1 ||
+		    write(fd, "0\n", 2) != 2) {
+			xasprintf(cause, "cannot move to %s: %s", there,
+			    strerror(errno));
+			r = -1;
+		}
+		if (fd != -1)
+			close(fd);
+		free(file);
+	}
+	free(self);
+	free(there);
+	free(here);
+	here = NULL;
+	here_found = 0;
+	return r;
 }
 
 /* Opens a file of the cgroup: of our directory while we hold it. */
@@ -636,6 +675,16 @@ cgroup_signal(const struct cgroup *cg, int sig, int cont,
 	proclist_free(&before);
 	proclist_free(&after);
 	return n;
+}
+
+/*
+ * Adds the pids of the processes in the cgroup and below it to pl (no
+ * start times). Returns -1 if it cannot tell.
+ */
+int
+cgroup_procs(const struct cgroup *cg, struct proclist *pl)
+{
+	return cgroup_list(cg->path, pl);
 }
 
 /* How many processes are in the cgroup and below it; -1 if it cannot tell. */

@@ -305,22 +305,6 @@ client_saved(const char *path)
 	return r;
 }
 
-/* Is pid this process's parent, or the parent's parent, and so on? */
-static int
-client_ancestor(pid_t pid)
-{
-	pid_t	p = getppid();
-	int	depth;
-
-	for (depth = 0; p > 1 && depth < 64; depth++) {
-		if (p == pid)
-			return 1;
-		if (proc_parent(p, &p) == -1)
-			return 0;
-	}
-	return 0;
-}
-
 /*
  * Why this process must not start ctxd, or NULL if it may. A daemon is
  * never part of a job (SPEC §12): one started from inside a job would be
@@ -343,7 +327,7 @@ client_no_start(void)
 		return NULL;
 	/* Only our own ctxrun's: one that came through ssh is not. */
 	pid = strtol(s, &end, 10);
-	if (*end == '\0' && pid > 1 && client_ancestor((pid_t)pid))
+	if (*end == '\0' && pid > 1 && proc_ancestor((pid_t)pid, getpid()))
 		return "none is started from inside a job (" ENV_PID " is set)";
 	return NULL;
 }

@@ -98,11 +98,14 @@ const char	*name_invalid(const char *);
 int		 option_duration(const char *, const char *, nsec_t *, char **);
 int		 option_time(const char *, const char *, nsec_t *, char **);
 int		 option_signal(const char *, const char *, int *, char **);
+int		 option_key(const char *, const char *, char **);
 
 /* values.c */
+struct msg;
+struct msgout;
 struct value {
 	char			*key;
-	char			*val;
+	char			*val;		/* NULL: unset */
 	TAILQ_ENTRY(value)	 entry;
 };
 TAILQ_HEAD(values, value);
@@ -114,6 +117,9 @@ void		 values_set(struct values *, const char *, const char *);
 int		 values_set_pair(struct values *, const char *, const char **);
 int		 values_export(const struct values *);
 void		 values_measure(const struct values *, size_t *, size_t *);
+void		 values_msg_add(struct msgout *, const struct values *);
+int		 values_msg_read(struct values *, const struct msg *,
+		    const char **, const char **);
 
 /* inifile.c */
 typedef int	 inifile_cb(void *, const char *, const char *, const char *,
@@ -207,6 +213,7 @@ int		 cgroup_enter(int);
 const char	*cgroup_dir(const struct cgroup *);
 struct cgroup	*cgroup_attach(const char *);
 int		 cgroup_count(const struct cgroup *);
+int		 cgroup_move_beside(pid_t, char **);
 
 /* proctree.c */
 struct proc {
@@ -227,7 +234,9 @@ int		 proctree_scan(pid_t, struct proclist *);
 int		 proc_signal(const struct proc *, int, int);
 int		 proc_start(pid_t, unsigned long long *);
 int		 proc_parent(pid_t, pid_t *);
+int		 proc_ancestor(pid_t, pid_t);
 int		 cgroup_signal(const struct cgroup *, int, int, struct proclist *);
+int		 cgroup_procs(const struct cgroup *, struct proclist *);
 
 /* idseq.c */
 #define IDSEQ_TREE_LEN	40	/* a tree's token, as text with its NUL */

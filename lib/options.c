@@ -29,6 +29,18 @@ option_time(const char *opt, const char *arg, nsec_t *t, char **cause)
 	return -1;
 }
 
+/* --unset KEY: a key to unset; the message as option_duration()'s. */
+int
+option_key(const char *opt, const char *arg, char **cause)
+{
+	const char	*why;
+
+	if (values_key_check(arg, &why) == 0)
+		return 0;
+	xasprintf(cause, "%s '%s': %s", opt, arg, why);
+	return -1;
+}
+
 int
 option_signal(const char *opt, const char *arg, int *sig, char **cause)
 {

@@ -222,6 +222,21 @@ proc_parent(pid_t pid, pid_t *ppid)
 	return 0;
 }
 
+/* Is anc the parent of pid, or the parent's parent, and so on? */
+int
+proc_ancestor(pid_t anc, pid_t pid)
+{
+	int	depth;
+
+	for (depth = 0; pid > 1 && depth < 64; depth++) {
+		if (proc_parent(pid, &pid) == -1)
+			return 0;
+		if (pid == anc)
+			return 1;
+	}
+	return 0;
+}
+
 /* The start time of a live process, to know it again later. */
 int
 proc_start(pid_t pid, unsigned long long *start)

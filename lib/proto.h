@@ -3,7 +3,8 @@
  *
  * Every message is a header and a payload of at most PROTO_MAX bytes. The
  * payload is a list of fields, each "key=value" ended by a NUL; a key may
- * repeat (one "v" field per value, "KEY=VALUE"). Unknown keys are ignored,
+ * repeat (one "v" field per value, "KEY=VALUE", and one "u" field per key
+ * unset, "KEY", in their order: values.c). Unknown keys are ignored,
  * so fields can be added without a new version. A peer that sends another
  * version, a length over PROTO_MAX or a malformed payload is dropped.
  *
@@ -51,17 +52,19 @@ struct proto_hdr {
 enum msg_type {
 	/* Requests, client to ctxd: 100-199. */
 	MSG_NEW = 100,	/* name parent deadline(ns) timeout(ns) signal grace(ns)
-			   pid cmd [id] [orphan] [cgroup] v...: make a
-			   context; a pid makes it a job bound to this
+			   pid cmd [id] [orphan] [cgroup] [nocancel] v... u...:
+			   make a context; a pid makes it a job bound to this
 			   connection, running in cgroup if given; id, one
 			   its ctxrun took (idseq.c); orphan, the parent is
 			   the CTX_ID of the job's environment, which may be
 			   another daemon's or one this daemon never knew:
 			   unknown, it makes the job a root; [failfast]
 			   [limit]: a group (errgroup); [canwait]: the job
-			   waits for its turn under a group's limit if told.
-			   Answered MSG_NODE, or MSG_FAIL; a job that is to
-			   wait, MSG_NODE with "wait", and MSG_GO once it may
+			   waits for its turn under a group's limit if told;
+			   [nocancel]: --without-cancel, the parent's values
+			   only (even an ended parent's). The answer:
+			   MSG_NODE or MSG_FAIL; to a job that is to wait,
+			   MSG_NODE with "wait", and MSG_GO once it may
 			   start */
 	MSG_LIST,	/* [ctx]: MSG_NODE for each node, parents first; MSG_END */
 	MSG_STATUS,	/* ctx: MSG_NODE with values for each match; MSG_END */
@@ -88,13 +91,13 @@ enum msg_type {
 	MSG_OK = 200,	/* [count] */
 	MSG_FAIL,	/* error [notfound]: the request failed, and why */
 	MSG_NODE,	/* id name parent state err [cause] deadline pid cmd
-			   created signal grace [failfast] [limit] [pids]
-			   [v...]; to MSG_NEW also: tree, and isig igrace iof
-			   (the ancestor whose deadline it has, "12 (build)"),
-			   group (the parent is one), wait (the group's limit)
-			   if it is to wait; state: running, waiting (for a
-			   group's limit), ending (err set, its processes in
-			   their grace), done; status once done */
+			   created signal grace [failfast] [limit] [nocancel]
+			   [pids] [v... u...]; to MSG_NEW also: tree, and isig
+			   igrace iof (the ancestor whose deadline it has,
+			   "12 (build)"), group (the parent is one), wait (the
+			   group's limit) if it is to wait; state: running,
+			   waiting (for a group's limit), ending (err set, its
+			   processes in their grace), done; status once done */
 	MSG_END,	/* closes a list of MSG_NODE */
 	MSG_GO,		/* to a job that was told to wait: start now */
 

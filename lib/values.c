@@ -2,6 +2,9 @@
  * values.c: a node's values, exported to its job as environment variables.
  * Later definitions replace earlier ones, which is how the precedence of
  * SPEC §7 (ancestors, ini globals, ini section, --value) falls out.
+ * A key whose value is NULL is unset (--unset, Go's WithValue(k, nil)):
+ * it stays in the list as a mark, which hides an earlier definition, an
+ * ancestor's, from the node and every node below it.
  */
 #include <ctype.h>
 #include <stdlib.h>
@@ -57,7 +60,10 @@ values_key_check(const char *key, const char **cause)
 	return 0;
 }
 
-/* Sets key to val, replacing an earlier definition. The key is not checked. */
+/*
+ * Sets key to val, replacing an earlier definition; val NULL unsets it.
+ * The key is not checked.
+ */
 void
 values_set(struct values *vs, const char *key, const char *val)
 {
@@ -66,13 +72,13 @@ values_set(struct values *vs, const char *key, const char *val)
 	TAILQ_FOREACH(v, vs, entry) {
 		if (strcmp(v->key, key) == 0) {
 			free(v->val);
-			v->val = xstrdup(val);
+			v->val = val != NULL ? xstrdup(val) : NULL;
 			return;
 		}
 	}
 	v = xmalloc(sizeof *v);
 	v->key = xstrdup(key);
-	v->val = xstrdup(val);
+	v->val = val != NULL ? xstrdup(val) : NULL;
 	TAILQ_INSERT_TAIL(vs, v, entry);
 }
 
@@ -97,14 +103,18 @@ values_set_pair(struct values *vs, const char *pair, const char **cause)
 	return r;
 }
 
-/* Puts every value into this process's environment, for the job to inherit. */
+/*
+ * Puts every value into this process's environment, for the job to
+ * inherit, and takes the keys unset out of it.
+ */
 int
 values_export(const struct values *vs)
 {
 	struct value	*v;
 
 	TAILQ_FOREACH(v, vs, entry) {
-		if (setenv(v->key, v->val, 1) == -1)
+		if ((v->val != NULL ? setenv(v->key, v->val, 1) :
+		    unsetenv(v->key)) == -1)
 			return -1;
 	}
 	return 0;
@@ -112,7 +122,7 @@ values_export(const struct values *vs)
 
 /*
  * The room vs takes in a message: *bytes as its "v" fields ("v=KEY=VALUE"
- * and a NUL), and *count, how many.
+ * and a NUL) and "u" fields ("u=KEY" and a NUL), and *count, how many.
  */
 void
 values_measure(const struct values *vs, size_t *bytes, size_t *count)
@@ -121,7 +131,52 @@ values_measure(const struct values *vs, size_t *bytes, size_t *count)
 
 	*bytes = *count = 0;
 	TAILQ_FOREACH(v, vs, entry) {
-		*bytes += strlen(v->key) + strlen(v->val) + 4;
+		*bytes += strlen(v->key) + 3;
+		if (v->val != NULL)
+			*bytes += strlen(v->val) + 1;
 		(*count)++;
 	}
+}
+
+/* Adds vs to a message: a "v" field KEY=VALUE each, "u" KEY if unset. */
+void
+values_msg_add(struct msgout *mo, const struct values *vs)
+{
+	const struct value	*v;
+
+	TAILQ_FOREACH(v, vs, entry) {
+		if (v->val != NULL)
+			msgout_add(mo, "v", "%s=%s", v->key, v->val);
+		else
+			msgout_adds(mo, "u", v->key);
+	}
+}
+
+/*
+ * Reads the "v" and "u" fields of m into vs, in their order. Returns -1
+ * at one with a bad key, *bad its text and *cause why.
+ */
+int
+values_msg_read(struct values *vs, const struct msg *m, const char **bad,
+    const char **cause)
+{
+	const struct msg_field	*f;
+	size_t			 i;
+
+	for (i = 0; i < m->n; i++) {
+		f = &m->fields[i];
+		if (strcmp(f->key, "v") == 0 &&
+		    values_set_pair(vs, f->val, cause) == -1) {
+			*bad = f->val;
+			return -1;
+		}
+		if (strcmp(f->key, "u") != 0)
+			continue;
+		if (values_key_check(f->val, cause) == -1) {
+			*bad = f->val;
+			return -1;
+		}
+		values_set(vs, f->val, NULL);
+	}
+	return 0;
 }

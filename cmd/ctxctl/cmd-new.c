@@ -1,9 +1,10 @@
 /*
- * cmd-new.c: new [-x] [-t D] [-D T] [-n NAME] [-p CTX] [-e K=V]... [-f FILE]
- * [--section S] [--fail-fast] [--limit N]: a context with no process of its
- * own; prints its id, or with -x the whole context as shell assignments,
- * for eval: jobs started under it then need no word from ctxd to start
- * (SPEC §12), but under a --limit, where they wait for ctxd's go-ahead.
+ * cmd-new.c: new [-x] [-t D] [-D T] [-n NAME] [-p CTX] [-e K=V]... [-u K]...
+ * [-f FILE] [--section S] [--fail-fast] [--limit N] [--without-cancel]: a
+ * context with no process of its own; prints its id, or with -x the whole
+ * context as shell assignments, for eval: jobs started under it then need
+ * no word from ctxd to start (SPEC §12), but under a --limit, where they
+ * wait for ctxd's go-ahead.
  */
 #include <err.h>
 #include <errno.h>
@@ -11,6 +12,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "ctxctl.h"
 
@@ -79,6 +81,7 @@ new_export(const struct ctl *c, const struct msg *m)
 	char		 ts[TIMESTAMP_LEN], grace[32];
 	nsec_t		 deadline = msg_num(m, "deadline", NSEC_NONE);
 	int		 inherited = msg_get(m, "isig") != NULL;
+	size_t		 i;
 
 	new_assign(ENV_ID, msg_get(m, "id"));
 	new_assign(ENV_TREE, msg_get(m, "tree"));
@@ -102,6 +105,10 @@ new_export(const struct ctl *c, const struct msg *m)
 		new_assign(ENV_GRACE, grace);
 	}
 	ctl_export_values(m);
+	for (i = 0; i < m->n; i++) {
+		if (strcmp(m->fields[i].key, "u") == 0)
+			new_assign(m->fields[i].val, NULL);
+	}
 }
 
 /* --limit N: how many jobs of the group run at once, 1 or more. */
@@ -133,9 +140,11 @@ cmd_new_exec(struct ctl *c, int argc, char **argv)
 		{ "signal",	required_argument,	NULL, 's' },
 		{ "section",	required_argument,	NULL, NEW_OPT_SECTION },
 		{ "timeout",	required_argument,	NULL, 't' },
+		{ "unset",	required_argument,	NULL, 'u' },
 		{ "export",	no_argument,		NULL, 'x' },
 		{ "fail-fast",	no_argument,		NULL, 'F' },
 		{ "limit",	required_argument,	NULL, 'L' },
+		{ "without-cancel", no_argument,	NULL, 'W' },
 		{ NULL,		0,			NULL, 0 }
 	};
 	struct values	 cli, vs;
@@ -147,10 +156,11 @@ cmd_new_exec(struct ctl *c, int argc, char **argv)
 	char		*fcause;
 	nsec_t		 timeout = 0, deadline = NSEC_NONE, grace = -1;
 	int		 ch, sig = 0, export = 0, failfast = 0, limit = 0;
+	int		 nocancel = 0;
 
 	values_init(&cli);
 	while ((ch = ctl_getopt(c, &cmd_new_entry, argc, argv,
-	    "D:e:f:k:n:p:s:t:x", longopts)) != -1) {
+	    "D:e:f:k:n:p:s:t:u:x", longopts)) != -1) {
 		switch (ch) {
 		case 'D':
 			deadline = ctl_time("--deadline", optarg);
@@ -183,6 +193,11 @@ cmd_new_exec(struct ctl *c, int argc, char **argv)
 		case 't':
 			timeout = ctl_duration("--timeout", optarg);
 			break;
+		case 'u':
+			if (option_key("--unset", optarg, &fcause) == -1)
+				errx(CTX_EXIT_FAILURE, "%s", fcause);
+			values_set(&cli, optarg, NULL);
+			break;
 		case 'x':
 			export = 1;
 			break;
@@ -191,6 +206,9 @@ cmd_new_exec(struct ctl *c, int argc, char **argv)
 			break;
 		case 'L':
 			limit = new_limit(optarg);
+			break;
+		case 'W':
+			nocancel = 1;
 			break;
 		}
 	}
@@ -226,8 +244,9 @@ cmd_new_exec(struct ctl *c, int argc, char **argv)
 		msgout_add(mo, "failfast", "1");
 	if (limit > 0)
 		msgout_add(mo, "limit", "%d", limit);
-	TAILQ_FOREACH(v, &vs, entry)
-		msgout_add(mo, "v", "%s=%s", v->key, v->val);
+	if (nocancel)
+		msgout_add(mo, "nocancel", "1");
+	values_msg_add(mo, &vs);
 	msgout_until(mo, c->until);
 	ctl_nodes(c, mo, &ns);
 	if (ns.n == 1 && export)
@@ -242,8 +261,8 @@ cmd_new_exec(struct ctl *c, int argc, char **argv)
 
 const struct cmd_entry cmd_new_entry = {
 	"new", NULL, "[-x] [-t duration] [-D time] [-n name] [-p ctx] [-e key=value] "
-	    "[-f file] [--section name] [-k grace] [-s signal] [--fail-fast] "
-	    "[--limit n]", cmd_new_exec,
+	    "[-u key] [-f file] [--section name] [-k grace] [-s signal] "
+	    "[--fail-fast] [--limit n] [--without-cancel]", cmd_new_exec,
 	"make a context with no process of its own; print its id",
 	"  -x, --export        print it as shell assignments, for eval\n"
 	"  -t, --timeout d     deadline: now + duration d\n"
@@ -251,6 +270,7 @@ const struct cmd_entry cmd_new_entry = {
 	"  -n, --name name     its name\n"
 	"  -p, --parent ctx    make it under ctx (default: $CTX_ID)\n"
 	"  -e, --value k=v     a value (repeatable)\n"
+	"  -u, --unset key     key unset here and below (repeatable)\n"
 	"  -f, --values file   values from an ini file\n"
 	"  --section name      the section of file (default: the name)\n"
 	"  -k, --grace d       time from the first signal to KILL\n"
@@ -258,4 +278,6 @@ const struct cmd_entry cmd_new_entry = {
 	"  --fail-fast         a group: the first job below that fails cancels "
 	"the rest\n"
 	"  --limit n           a group: at most n jobs below run at once\n"
+	"  --without-cancel    the parent's values, not its deadline nor its "
+	"cancel\n"
 };

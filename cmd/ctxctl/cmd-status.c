@@ -44,6 +44,8 @@ print_status(const struct msg *m)
 	if (msg_get(m, "failfast") != NULL)
 		printf("group: fail-fast\n");
 	print_field(m, "limit", "limit");
+	if (msg_get(m, "nocancel") != NULL)
+		printf("without-cancel: yes\n");
 	if (deadline != NSEC_NONE) {
 		timestamp_format(deadline, ts, sizeof ts);
 		ctl_left(m, left, sizeof left);

@@ -389,8 +389,9 @@ ctl_nodes_try(struct ctl *c, struct msgout *mo, struct nodes *out,
 			errx(CTX_EXIT_FAILURE, "ctxd: %s", *cause);
 		if (m.type == MSG_FAIL) {
 			evbuffer_free(in);
-			ctl_fail(c, msg_get(&m, "notfound") != NULL ? 1 :
-			    CTX_EXIT_FAILURE, "%s", ctl_error(&m));
+			ctl_fail(c, msg_get(&m, "notfound") != NULL ?
+			    c->notfound : CTX_EXIT_FAILURE, "%s",
+			    ctl_error(&m));
 		}
 		if (m.type != MSG_NODE) {
 			msg_free(&m);
@@ -419,7 +420,8 @@ ctl_ok(struct ctl *c, struct msgout *mo)
 		errx(CTX_EXIT_FAILURE, "ctxd: %s", cause);
 	if (m.type == MSG_FAIL) {
 		warnx("%s", ctl_error(&m));
-		status = msg_get(&m, "notfound") != NULL ? 1 : CTX_EXIT_FAILURE;
+		status = msg_get(&m, "notfound") != NULL ? c->notfound :
+		    CTX_EXIT_FAILURE;
 		msg_free(&m);
 		exit(status);
 	}
@@ -495,7 +497,7 @@ ctl_add_ctxs(struct msgout *mo, int argc, char **argv)
 void
 ctl_left(const struct msg *m, char *buf, size_t len)
 {
-	nsec_t	deadline = msg_num(m, "deadline", NSEC_NONE), left;
+	nsec_t	deadline = msg_num(m, "deadline", NSEC_NONE);
 
 	/* A job waiting for its group's limit waits on its deadline. */
 	if (deadline == NSEC_NONE || (strcmp(ctl_state(m), "running") != 0 &&
@@ -503,7 +505,13 @@ ctl_left(const struct msg *m, char *buf, size_t len)
 		snprintf(buf, len, "-");
 		return;
 	}
-	left = deadline - clock_real();
+	ctl_left_format(deadline - clock_real(), buf, len);
+}
+
+/* Time left, as ls and status show it; a time past is "0s". */
+void
+ctl_left_format(nsec_t left, char *buf, size_t len)
+{
 	if (left < 0)
 		left = 0;
 	if (left < 60 * NSEC_PER_SEC) {

@@ -15,6 +15,7 @@ static const struct cmd_entry *const cmds[] = {
 	&cmd_env_entry,
 	&cmd_events_entry,
 	&cmd_help_entry,
+	&cmd_left_entry,
 	&cmd_ls_entry,
 	&cmd_new_entry,
 	&cmd_status_entry,
@@ -32,7 +33,7 @@ main(int argc, char **argv)
 		{ NULL,		0,			NULL, 0 }
 	};
 	struct ctl	c = { NULL, 0, -1, NULL, NSEC_NONE, 0, cmds,
-			    sizeof cmds / sizeof cmds[0], 0 };
+			    sizeof cmds / sizeof cmds[0], 0, 1 };
 	const struct cmd_entry *ce;
 	int		ch, status;
 

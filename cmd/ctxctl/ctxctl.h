@@ -25,6 +25,7 @@ struct ctl {
 	const struct cmd_entry *const *cmds;	/* the table, for help */
 	size_t		 ncmds;
 	int		 doc;		/* with --json, a document even on error */
+	int		 notfound;	/* exit status: a CTX that names nothing */
 };
 
 struct cmd_entry {
@@ -48,6 +49,7 @@ extern const struct cmd_entry cmd_daemon_entry;
 extern const struct cmd_entry cmd_env_entry;
 extern const struct cmd_entry cmd_events_entry;
 extern const struct cmd_entry cmd_help_entry;
+extern const struct cmd_entry cmd_left_entry;
 extern const struct cmd_entry cmd_ls_entry;
 extern const struct cmd_entry cmd_new_entry;
 extern const struct cmd_entry cmd_status_entry;
@@ -84,6 +86,7 @@ nsec_t		 ctl_time(const char *, const char *);
 int		 ctl_signal(const char *, const char *);
 void		 ctl_add_ctxs(struct msgout *, int, char **);
 void		 ctl_left(const struct msg *, char *, size_t);
+void		 ctl_left_format(nsec_t, char *, size_t);
 void		 ctl_shell_quote(const char *);
 void		 ctl_export_values(const struct msg *);
 

@@ -83,6 +83,8 @@ json_node_members(const struct msg *m)
 			printf(",\"left_ms\":%lld", (long long)((deadline -
 			    clock_real()) / NSEC_PER_MSEC));
 	}
+	if (msg_get(m, "nocancel") != NULL)
+		fputs(",\"without_cancel\":true", stdout);
 	if (msg_get(m, "pid") != NULL)
 		printf(",\"pid\":%s", msg_get(m, "pid"));
 	json_field_str(m, "cmd", "command");

@@ -61,6 +61,9 @@ struct node {
 	nsec_t			 ended;
 	nsec_t			 deadline;	/* wall clock, NSEC_NONE */
 	int			 inherited;	/* deadline is an ancestor's */
+	int			 nocancel;	/* --without-cancel: takes neither
+						   the parent's deadline nor its
+						   cancel, only its values */
 	int			 sig;		/* how its own deadline ends it */
 	nsec_t			 grace;
 	pid_t			 pid;		/* the job's ctxrun; 0: none */
@@ -105,6 +108,7 @@ struct node	*tree_find(uint64_t);
 void		 tree_match(const char *, struct nodeptrs *);
 void		 nodeptrs_add(struct nodeptrs *, struct node *);
 struct node	*tree_new(struct node *, uint64_t, const char *, nsec_t);
+void		 tree_without_cancel(struct node *, nsec_t);
 int		 tree_arm(struct node *);
 const struct node *tree_inherited(const struct node *, int *, nsec_t *);
 char		*tree_deadline_cause(const struct node *);
@@ -123,6 +127,8 @@ size_t		 tree_live(void);
 size_t		 tree_size(void);
 void		 tree_walk(struct node *, void (*)(struct node *, void *),
 		    void *);
+void		 tree_walk_reach(struct node *,
+		    void (*)(struct node *, void *), void *);
 
 /* state.c */
 int		 state_open(struct event_base *, const char *, char **);

@@ -116,7 +116,10 @@ server_cancel_job(struct node *n, const char *err, const char *cause,
 
 	/*
 	 * Kept: should the ctxrun die before it ends the job, ctxd does. The
-	 * first cause stands; a later cancel can only shorten the grace.
+	 * first cause stands; a later cancel can only shorten the grace, and
+	 * one that does not is not sent: an ancestor's deadline ends the job
+	 * then its ancestor (tree_end()), and the echo would cut short the
+	 * job's --on-deadline as a cancel of its own.
 	 */
 	if (j->cerr == NULL) {
 		j->cerr = xstrdup(err);
@@ -126,6 +129,8 @@ server_cancel_job(struct node *n, const char *err, const char *cause,
 		server_event("canceled", n);
 	} else if (grace < j->cgrace)
 		j->cgrace = grace;
+	else
+		return;
 	if (n->peer != NULL)
 		send_cancel(n, err, cause, sig, grace);
 }
@@ -238,7 +243,7 @@ job_end_env(struct node *n, int sig, nsec_t grace)
 	if (n->job->start == 0)
 		return NULL;
 	em = xcalloc(1, sizeof *em);
-	tree_walk(n, collect_id, em);
+	tree_walk_reach(n, collect_id, em);
 	snprintf(em->tree, sizeof em->tree, "%s", idseq_tree(state_ids()));
 	em->start = n->job->start;
 	return orphan_end_env(job_base, em, sig, grace, server_orphan_done, n);

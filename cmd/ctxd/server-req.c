@@ -31,7 +31,6 @@ node_msg(const struct node *n, int what)
 {
 	struct msgout	*mo = msgout_new(MSG_NODE);
 	struct values	 vs;
-	struct value	*v;
 	struct proclist	 pl = { 0 };
 	size_t		 i;
 
@@ -54,6 +53,8 @@ node_msg(const struct node *n, int what)
 		msgout_add(mo, "limit", "%d", n->limit);
 	if (n->deadline != NSEC_NONE)
 		msgout_add(mo, "deadline", "%lld", (long long)n->deadline);
+	if (n->nocancel)
+		msgout_add(mo, "nocancel", "1");
 	if (n->pid != 0)
 		msgout_add(mo, "pid", "%d", (int)n->pid);
 	if (n->cmd != NULL)
@@ -64,8 +65,7 @@ node_msg(const struct node *n, int what)
 	if (what & NODE_VALUES) {
 		values_init(&vs);
 		tree_values(n, &vs);
-		TAILQ_FOREACH(v, &vs, entry)
-			msgout_add(mo, "v", "%s=%s", v->key, v->val);
+		values_msg_add(mo, &vs);
 		values_free(&vs);
 	}
 	if ((what & NODE_PIDS) && n->pid != 0 && n->state == NODE_RUNNING &&
@@ -190,6 +190,9 @@ new_parent(struct peer *p, const struct msg *m, struct node **parent)
 	}
 	*parent = np.v[0];
 	free(np.v);
+	/* --without-cancel: an ended parent still has its values to give. */
+	if (msg_num(m, "nocancel", 0) != 0)
+		return 0;
 	/* Ending counts as ended: its job is in its grace (SPEC §3). */
 	if ((*parent)->state != NODE_RUNNING)
 		by_deadline = (*parent)->status == CTX_EXIT_DEADLINE;
@@ -245,7 +248,6 @@ handle_new(struct peer *p, const struct msg *m)
 	char		 label[NODE_LABEL_LEN];
 	nsec_t		 deadline, timeout, igrace;
 	uint64_t	 id;
-	size_t		 i;
 	int		 sig = SIGTERM, isig;
 
 	if (p->job != NULL) {
@@ -263,14 +265,10 @@ handle_new(struct peer *p, const struct msg *m)
 		return;
 	}
 	values_init(&vs);
-	for (i = 0; i < m->n; i++) {
-		if (strcmp(m->fields[i].key, "v") == 0 &&
-		    values_set_pair(&vs, m->fields[i].val, &cause) == -1) {
-			peer_fail(p, 0, "value '%s': %s", m->fields[i].val,
-			    cause);
-			values_free(&vs);
-			return;
-		}
+	if (values_msg_read(&vs, m, &s, &cause) == -1) {
+		peer_fail(p, 0, "value '%s': %s", s, cause);
+		values_free(&vs);
+		return;
 	}
 	if (new_parent(p, m, &parent) == -1) {
 		values_free(&vs);
@@ -290,6 +288,8 @@ handle_new(struct peer *p, const struct msg *m)
 		deadline = time_after(clock_real(), timeout);
 
 	n = tree_new(parent, id, msg_get(m, "name"), deadline);
+	if (msg_num(m, "nocancel", 0) != 0)
+		tree_without_cancel(n, deadline);
 	n->sig = sig;
 	n->grace = msg_num(m, "grace", req_config->grace);
 	/*

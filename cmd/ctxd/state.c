@@ -21,10 +21,12 @@
  * escaped as %25, %09, %0a. A record describes a node whole, so replaying
  * a journal over a snapshot that already holds some of it changes nothing.
  *	N id parent created deadline inherited signal grace pid start
- *	  name cmd cgroup K=V... +K=V...	a live node, made or changed
+ *	  name cmd cgroup K=V|K... +K=V...	a live node, made or changed;
+ *					K alone: K unset there (--unset)
  * The +K=V fields, which no value can be (a key is an environment name),
- * carry what came later: +failfast=1, +limit=N, and the +err= and +cause=
- * of a job that is ending. A daemon that does not know one skips it.
+ * carry what came later: +failfast=1, +limit=N, +nocancel=1
+ * (--without-cancel), and the +err= and +cause= of a job that is ending.
+ * A daemon that does not know one skips it.
  *	E id				a node has ended
  */
 #include <sys/stat.h>
@@ -106,6 +108,8 @@ rec_node(struct evbuffer *eb, const struct node *n)
 	rec_field(eb, n->job != NULL ? n->job->cgroup : NULL, 0);
 	TAILQ_FOREACH(v, &n->values, entry) {
 		rec_field(eb, v->key, 0);
+		if (v->val == NULL)
+			continue;
 		evbuffer_add(eb, "=", 1);
 		rec_field(eb, v->val, 1);
 	}
@@ -113,6 +117,8 @@ rec_node(struct evbuffer *eb, const struct node *n)
 		evbuffer_add_printf(eb, "\t+failfast=1");
 	if (n->limit > 0)
 		evbuffer_add_printf(eb, "\t+limit=%d", n->limit);
+	if (n->nocancel)
+		evbuffer_add_printf(eb, "\t+nocancel=1");
 	if (n->err != NULL) {
 		rec_field(eb, "+err=", 0);
 		rec_field(eb, n->err, 1);
@@ -162,6 +168,8 @@ load_extra(struct node *n, const char *f, int *bad)
 		n->failfast = rec_ll(f + 10, bad) != 0;
 	else if (strncmp(f, "+limit=", 7) == 0)
 		n->limit = (int)rec_ll(f + 7, bad);
+	else if (strncmp(f, "+nocancel=", 10) == 0)
+		n->nocancel = rec_ll(f + 10, bad) != 0;
 	else if (strncmp(f, "+err=", 5) == 0 && n->err == NULL)
 		n->err = xstrdup(f + 5);
 	else if (strncmp(f, "+cause=", 7) == 0 && n->cause == NULL)
@@ -212,8 +220,10 @@ load_node(char **f, size_t nf)
 	for (i = 13; i < nf; i++) {
 		if (*f[i] == '+')
 			load_extra(n, f[i], &bad);
-		else
+		else if (strchr(f[i], '=') != NULL)
 			(void)values_set_pair(&n->values, f[i], &cause);
+		else if (values_key_check(f[i], &cause) == 0)
+			values_set(&n->values, f[i], NULL);
 	}
 	/* Its ctxrun was told to end the job: it says when it has. */
 	if (n->err != NULL && n->pid != 0)

@@ -180,6 +180,19 @@ tree_new(struct node *parent, uint64_t id, const char *name, nsec_t deadline)
 	return n;
 }
 
+/*
+ * Makes n, new, a --without-cancel child (Go's WithoutCancel): on its own
+ * deadline, not its parent's, and out of reach of its parent's cancel;
+ * it keeps the parent's values, and its place under it in the tree.
+ */
+void
+tree_without_cancel(struct node *n, nsec_t deadline)
+{
+	n->nocancel = 1;
+	n->deadline = deadline;
+	n->inherited = 0;
+}
+
 /* Arms the deadline timer of a process-less node (jobs time themselves). */
 int
 tree_arm(struct node *n)
@@ -235,7 +248,10 @@ tree_values(const struct node *n, struct values *out)
 		values_set(out, v->key, v->val);
 }
 
-/* Is n, or any node under it, still running? */
+/*
+ * Is n, or any node under it, still running? A --without-cancel child
+ * does not count: n's cancel does not end it, so n is done without it.
+ */
 int
 tree_subtree_running(const struct node *n)
 {
@@ -244,7 +260,7 @@ tree_subtree_running(const struct node *n)
 	if (n->state == NODE_RUNNING)
 		return 1;
 	TAILQ_FOREACH(c, &n->children, sibling) {
-		if (tree_subtree_running(c))
+		if (!c->nocancel && tree_subtree_running(c))
 			return 1;
 	}
 	return 0;
@@ -386,7 +402,7 @@ tree_group_settle(struct node *g)
 	    g->ending)
 		return 0;
 	TAILQ_FOREACH(c, &g->children, sibling) {
-		if (tree_subtree_running(c))
+		if (!c->nocancel && tree_subtree_running(c))
 			return 0;
 	}
 	tree_end(g, "canceled", "group done", 0);
@@ -475,7 +491,8 @@ tree_cancel(struct node *n, const char *err, const char *cause, int status,
 
 	for (c = TAILQ_FIRST(&n->children); c != NULL; c = next) {
 		next = TAILQ_NEXT(c, sibling);
-		tree_cancel(c, err, cause, status, sig, grace, 1);
+		if (!c->nocancel)
+			tree_cancel(c, err, cause, status, sig, grace, 1);
 	}
 	if (!self || n->state != NODE_RUNNING)
 		return;
@@ -612,6 +629,22 @@ size_t
 tree_size(void)
 {
 	return nodes;
+}
+
+/*
+ * As tree_walk(n), but only n and the nodes its cancel reaches: not the
+ * subtree of a --without-cancel child.
+ */
+void
+tree_walk_reach(struct node *n, void (*cb)(struct node *, void *), void *arg)
+{
+	struct node	*c;
+
+	cb(n, arg);
+	TAILQ_FOREACH(c, &n->children, sibling) {
+		if (!c->nocancel)
+			tree_walk_reach(c, cb, arg);
+	}
 }
 
 /* Calls cb for n and every node below it, parents first; n NULL: all. */

@@ -66,7 +66,6 @@ static void	link_event(struct bufferevent *, short, void *);
 static void
 link_fill(struct msgout *mo, const struct ctxlink_req *req)
 {
-	const struct value	*v;
 	char			*cmd;
 
 	if (req->name != NULL)
@@ -83,14 +82,15 @@ link_fill(struct msgout *mo, const struct ctxlink_req *req)
 		msgout_add(mo, "orphan", "1");
 	if (req->can_wait)
 		msgout_add(mo, "canwait", "1");
+	if (req->nocancel)
+		msgout_add(mo, "nocancel", "1");
 	msgout_adds(mo, "signal", signal_name(req->sig));
 	msgout_add(mo, "grace", "%lld", (long long)req->grace);
 	msgout_add(mo, "pid", "%d", (int)getpid());
 	cmd = msg_cut(req->cmd, PROTO_CMD_MAX);	/* to show: its start will do */
 	msgout_adds(mo, "cmd", cmd);
 	free(cmd);
-	TAILQ_FOREACH(v, req->values, entry)
-		msgout_add(mo, "v", "%s=%s", v->key, v->val);
+	values_msg_add(mo, req->values);
 }
 
 /* Takes what ctxd says of the new node into rep. */
@@ -98,7 +98,6 @@ static void
 link_reply(const struct msg *m, struct ctxlink_rep *rep)
 {
 	const char	*s, *cause;
-	size_t		 i;
 
 	snprintf(rep->id, sizeof rep->id, "%s", msg_get(m, "id"));
 	s = msg_get(m, "parent");
@@ -116,11 +115,8 @@ link_reply(const struct msg *m, struct ctxlink_rep *rep)
 			rep->isig = SIGTERM;
 		rep->igrace = msg_num(m, "igrace", 10 * NSEC_PER_SEC);
 	}
-	for (i = 0; i < m->n; i++) {
-		s = m->fields[i].val;
-		if (strcmp(m->fields[i].key, "v") == 0)
-			(void)values_set_pair(&rep->values, s, &cause);
-	}
+	/* ctxd checked them: it sends none that is bad. */
+	(void)values_msg_read(&rep->values, m, &s, &cause);
 }
 
 /*

@@ -34,6 +34,8 @@ enum {
 	OPT_SSH,
 	OPT_FORWARD,
 	OPT_NO_HANGUP,
+	OPT_ON_DEADLINE,
+	OPT_WITHOUT_CANCEL,
 };
 
 static const struct option longopts[] = {
@@ -48,14 +50,17 @@ static const struct option longopts[] = {
 	{ "kill-after",		required_argument,	NULL, 'k' },
 	{ "name",		required_argument,	NULL, 'n' },
 	{ "no-hangup",		no_argument,		NULL, OPT_NO_HANGUP },
+	{ "on-deadline",	required_argument,	NULL, OPT_ON_DEADLINE },
 	{ "parent",		required_argument,	NULL, 'p' },
 	{ "preserve-status",	no_argument,		NULL, OPT_PRESERVE_STATUS },
 	{ "signal",		required_argument,	NULL, 's' },
 	{ "ssh",		required_argument,	NULL, OPT_SSH },
 	{ "section",		required_argument,	NULL, OPT_SECTION },
 	{ "timeout",		required_argument,	NULL, 't' },
+	{ "unset",		required_argument,	NULL, 'u' },
 	{ "verbose",		no_argument,		NULL, 'v' },
 	{ "version",		no_argument,		NULL, 'V' },
+	{ "without-cancel",	no_argument,		NULL, OPT_WITHOUT_CANCEL },
 	{ NULL,			0,			NULL, 0 }
 };
 
@@ -65,10 +70,12 @@ usage(void)
 {
 	printf("usage: ctxrun [-dhVv] [-D time] [-e key=value] [-f file] "
 	    "[-k duration] [-n name] [-p ctx]\n"
-	    "              [-s signal] [-t duration] [--foreground] "
+	    "              [-s signal] [-t duration] [-u key] [--foreground] "
 	    "[--forward signal]\n"
-	    "              [--no-hangup] [--preserve-status] [--section name] "
-	    "[--ssh host] [--]\n"
+	    "              [--no-hangup] [--on-deadline command] "
+	    "[--preserve-status]\n"
+	    "              [--section name] [--ssh host] [--without-cancel] "
+	    "[--]\n"
 	    "              command [arg ...]\n"
 	    "Runs command as a context: under a deadline, and ending all it "
 	    "starts.\n\n"
@@ -83,11 +90,17 @@ usage(void)
 	    "  -p, --parent ctx         under context ctx (default: $CTX_ID)\n"
 	    "  -e, --value key=value    a value, exported to the job "
 	    "(repeatable)\n"
+	    "  -u, --unset key          key unset for the job and below "
+	    "(repeatable)\n"
 	    "  -f, --values file        values from an ini file\n"
 	    "  --section name           the section of file (default: the "
 	    "name)\n"
 	    "  -d, --detach             start it, print its id, and exit 0\n"
 	    "  -v, --verbose            say on stderr what happens, and why\n"
+	    "  --on-deadline command    run command (sh -c) at the deadline, "
+	    "before the signal\n"
+	    "  --without-cancel         the parent's values, not its deadline "
+	    "nor its cancel\n"
 	    "  --preserve-status        the command's status even after the "
 	    "deadline\n"
 	    "  --foreground             as timeout(1)'s: the command keeps the "
@@ -208,6 +221,9 @@ opt_forward(struct ctxrun *r, const char *arg)
 	if (sig == CTX_SIG_REJOIN)
 		errx(CTX_EXIT_FAILURE, "--forward: ctxrun keeps SIGRTMIN+8 "
 		    "(%d) for itself, to rejoin ctxd", sig);
+	if (sig == CTX_SIG_LEAVE)
+		errx(CTX_EXIT_FAILURE, "--forward: ctxrun keeps SIGRTMIN+9 "
+		    "(%d) for itself, for --without-cancel", sig);
 	sigaddset(&r->forward, sig);
 }
 
@@ -215,11 +231,12 @@ static void
 parse_options(struct ctxrun *r, int argc, char **argv)
 {
 	const char	*cause;
+	char		*ccause;
 	nsec_t		 t;
 	int		 ch;
 
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "+:D:de:f:hk:n:p:s:t:Vv", longopts,
+	while ((ch = getopt_long(argc, argv, "+:D:de:f:hk:n:p:s:t:u:Vv", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'D':
@@ -256,6 +273,11 @@ parse_options(struct ctxrun *r, int argc, char **argv)
 			t = opt_duration("--timeout", optarg);
 			r->timeout = t == 0 ? NSEC_NONE : t;
 			break;
+		case 'u':
+			if (option_key("--unset", optarg, &ccause) == -1)
+				errx(CTX_EXIT_FAILURE, "%s", ccause);
+			values_set(&r->values, optarg, NULL);
+			break;
 		case 'V':
 			printf("ctxrun %s\n", CTX_VERSION);
 			exit(0);
@@ -269,6 +291,15 @@ parse_options(struct ctxrun *r, int argc, char **argv)
 			break;
 		case OPT_NO_HANGUP:
 			r->no_hangup = 1;
+			break;
+		case OPT_WITHOUT_CANCEL:
+			r->nocancel = 1;
+			break;
+		case OPT_ON_DEADLINE:
+			if (*optarg == '\0')
+				errx(CTX_EXIT_FAILURE, "--on-deadline: an empty "
+				    "command");
+			r->on_deadline = optarg;
 			break;
 		case OPT_PRESERVE_STATUS:
 			r->preserve_status = 1;
@@ -299,7 +330,10 @@ parse_options(struct ctxrun *r, int argc, char **argv)
 	r->argv = argv + optind;
 }
 
-/* The parent context, if this runs inside a job: $CTX_ID and its deadline. */
+/*
+ * The parent context, if this runs inside a job: $CTX_ID and its deadline,
+ * which --without-cancel does not take.
+ */
 static void
 read_parent(struct ctxrun *r)
 {
@@ -309,20 +343,23 @@ read_parent(struct ctxrun *r)
 		r->parent_id = s;
 	if ((s = getenv(ENV_TREE)) != NULL && *s != '\0')
 		r->parent_tree = s;
-	if ((s = getenv(ENV_DEADLINE)) != NULL && *s != '\0')
-		r->parent_deadline = opt_time("$" ENV_DEADLINE, s);
 	r->parent_sig = SIGTERM;
-	if ((s = getenv(ENV_SIGNAL)) != NULL)
-		r->parent_sig = opt_signal("$" ENV_SIGNAL, s);
 	r->parent_grace = r->grace;
-	if ((s = getenv(ENV_GRACE)) != NULL)
-		r->parent_grace = opt_duration("$" ENV_GRACE, s);
-	if ((s = getenv(ENV_DEADLINE_OF)) != NULL && *s != '\0')
-		r->parent_of = s;
+	/* Of the group still, if it is one: its limit, its fail-fast. */
 	if ((s = getenv(ENV_GROUP)) != NULL && *s != '\0') {
 		r->parent_group = 1;
 		r->parent_limit = strstr(s, "limit=") != NULL;
 	}
+	if (r->nocancel)
+		return;
+	if ((s = getenv(ENV_DEADLINE)) != NULL && *s != '\0')
+		r->parent_deadline = opt_time("$" ENV_DEADLINE, s);
+	if ((s = getenv(ENV_SIGNAL)) != NULL)
+		r->parent_sig = opt_signal("$" ENV_SIGNAL, s);
+	if ((s = getenv(ENV_GRACE)) != NULL)
+		r->parent_grace = opt_duration("$" ENV_GRACE, s);
+	if ((s = getenv(ENV_DEADLINE_OF)) != NULL && *s != '\0')
+		r->parent_of = s;
 }
 
 /* "12 (build)": the job's own id and name, for a cause. */
@@ -464,6 +501,14 @@ on_job(struct job *job, enum job_event ev, int arg, void *cbarg)
 		/* timeout(1) says nothing of leftovers: it does not end them. */
 		if (job_cause(job) != JOB_EXITED)
 			say_signal(r, job_signal(job));
+		/* Whatever sent it, --on-deadline's time is over. */
+		hook_stop(r->hook);
+		r->hook_running = 0;
+		if (r->hook_tell) {
+			r->hook_tell = 0;
+			ctxlink_cancel(r->link, "deadline exceeded", r->cause,
+			    job_signal(job), job_grace(job));
+		}
 		say(r, "sending %s to %s", signal_name(job_signal(job)),
 		    processes(arg, how_many, sizeof how_many));
 		break;
@@ -487,26 +532,113 @@ own_grace(const struct ctxrun *r)
 	return r->tmo.no_kill ? NSEC_NONE : r->grace;
 }
 
+/*
+ * --on-deadline's command is over: the signal follows, with what is left
+ * of the grace, so that SIGKILL comes when it would have without it.
+ */
+static void
+on_hook(int killed, int status, void *arg)
+{
+	struct ctxrun	*r = arg;
+	nsec_t		 grace;
+
+	if (killed)
+		say(r, "--on-deadline command still running, killed");
+	else if (status == -1)
+		say(r, "--on-deadline command over");
+	else if (WIFSIGNALED(status))
+		say(r, "--on-deadline command killed by SIG%s",
+		    signal_name(WTERMSIG(status)));
+	else
+		say(r, "--on-deadline command exited %d", WEXITSTATUS(status));
+	grace = r->hook_grace - (clock_mono() - r->hook_at);
+	grace -= grace % NSEC_PER_MSEC;		/* for -v to say */
+	job_end(r->job, JOB_DEADLINE, r->hook_sig, grace > 0 ? grace : 0);
+}
+
+/*
+ * Starts --on-deadline's command, for half the grace at the most, and
+ * holds the job's signal until it is over. Returns -1 if it is not run:
+ * a grace of 0 leaves it no time.
+ */
+static int
+run_hook(struct ctxrun *r, int sig, nsec_t grace)
+{
+	char	*pids, bound[32];
+
+	if (grace == 0) {
+		say(r, "a grace of 0: no time for --on-deadline");
+		return -1;
+	}
+	duration_format(grace / 2, bound, sizeof bound);
+	pids = job_pids(r->job);
+	say(r, "running --on-deadline for %s at the most, %s %s", bound,
+	    ENV_PIDS, pids);
+	r->hook_sig = sig;
+	r->hook_grace = grace;
+	r->hook_at = clock_mono();
+	r->hook = hook_run(r->base, r->on_deadline, pids, grace / 2, on_hook,
+	    r);
+	free(pids);
+	if (r->hook == NULL) {
+		warnx("--on-deadline: %s", strerror(errno));
+		return -1;
+	}
+	job_hold(r->job, JOB_DEADLINE);
+	r->hook_running = 1;
+	return 0;
+}
+
+/*
+ * A deadline has passed: --on-deadline first, if any, then the signal.
+ * One that comes while --on-deadline runs is the same again (an
+ * ancestor's, timed here and told by ctxd) or a later one: it ends the
+ * command at once only with a shorter grace (SPEC §5).
+ */
+static void
+deadline_end(struct ctxrun *r, int sig, nsec_t grace)
+{
+	if (r->hook_running) {
+		if (grace < r->hook_grace)
+			job_end(r->job, JOB_DEADLINE, sig, grace);
+		return;
+	}
+	if (r->on_deadline != NULL && r->hook == NULL &&
+	    job_cause(r->job) == JOB_RUNNING && run_hook(r, sig, grace) == 0)
+		return;
+	job_end(r->job, JOB_DEADLINE, sig, grace);
+}
+
 static void
 on_deadline(int which, void *arg)
 {
 	struct ctxrun	*r = arg;
 	int		 first = job_cause(r->job) == JOB_RUNNING;
-	int		 inherited = which == DEADLINE_INHERITED;
-	int		 sig = inherited ? r->parent_sig : r->sig;
-	nsec_t		 grace = inherited ? r->parent_grace : own_grace(r);
+	int		 sig = r->sig;
+	nsec_t		 grace = own_grace(r);
 
-	deadline_cause(r, inherited);
-	say(r, "%s deadline exceeded (cause: %s)",
-	    inherited ? "parent's" : "own", r->cause);
 	/*
-	 * ctxd shows the job ending, and why, at once; the grace it is told
-	 * is ours, or its cancel coming back would bring KILL forward.
+	 * ctxd is told the grace in use, as its answer may bring SIGKILL
+	 * forward: timeout(1) without -k has none.
 	 */
-	if (first)
+	if (which == DEADLINE_INHERITED) {
+		sig = r->parent_sig;
+		grace = r->parent_grace;
+	}
+	deadline_cause(r, which == DEADLINE_INHERITED);
+	say(r, "%s deadline exceeded (cause: %s)",
+	    which == DEADLINE_INHERITED ? "parent's" : "own", r->cause);
+	deadline_end(r, sig, grace);
+	/*
+	 * ctxd shows the job ending, and why, at once; but while
+	 * --on-deadline runs, with the first signal (on_job()): ctxd would
+	 * cancel the jobs nested in this one, which it is to look at.
+	 */
+	if (first && r->hook_running)
+		r->hook_tell = 1;
+	else if (first)
 		ctxlink_cancel(r->link, "deadline exceeded", r->cause, sig,
 		    grace);
-	job_end(r->job, JOB_DEADLINE, sig, grace);
 }
 
 /*
@@ -527,6 +659,76 @@ cancel(struct ctxrun *r, int sig, const char *cause)
 }
 
 /*
+ * A ctxrun --without-cancel below us leaves the job (leave.c): it is let
+ * go, and told so. A pid not below us is not answered: an answer to our
+ * own leaving that came late, or a stranger's.
+ */
+static void
+let_go(struct ctxrun *r, pid_t pid)
+{
+	union sigval	none = { 0 };
+
+	if (job_let_go(r->job, pid) == -1)
+		return;
+	say(r, "pid %d leaves the job (--without-cancel): let go", (int)pid);
+	(void)sigqueue(pid, CTX_SIG_LEAVE, none);
+}
+
+/*
+ * --without-cancel: the signals that cancel are held from the start, and
+ * taken on the loop (sigfd.c): one that the job it leaves sends to what
+ * its command left, before it lets go, is then dropped (from_left()),
+ * and does not kill ctxrun on its way out.
+ */
+static void
+hold_cancels(void)
+{
+	sigset_t	set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGQUIT);
+	sigaddset(&set, SIGALRM);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+}
+
+/*
+ * --without-cancel inside a job: out of it, so that its end is not ours.
+ * Where that cannot be done, the job is the parent job's still.
+ */
+static void
+leave(struct ctxrun *r)
+{
+	char	*cause;
+	int	 n;
+
+	if ((n = leave_jobs(r->left, &cause)) > 0) {
+		r->nleft = n;
+		say(r, "--without-cancel: out of %d job%s it runs in", n,
+		    n > 1 ? "s" : "");
+	} else if (n == -1) {
+		warnx("--without-cancel: %s: it ends with the job it runs in",
+		    cause);
+		free(cause);
+	}
+}
+
+/* Is pid the ctxrun of a job we have left? */
+static int
+from_left(const struct ctxrun *r, pid_t pid)
+{
+	int	i;
+
+	for (i = 0; i < r->nleft; i++) {
+		if (r->left[i] == pid)
+			return 1;
+	}
+	return 0;
+}
+
+/*
  * Signals to ctxrun. INT, TERM, HUP, QUIT and ALRM cancel the job, except a
  * Ctrl-C or Ctrl-\ typed at the terminal: the kernel sends that to the whole
  * foreground process group, the command included, which decides for itself
@@ -544,9 +746,18 @@ on_signal(const struct signalfd_siginfo *si, void *arg)
 		ctxlink_rejoin(r->link);
 		return;
 	}
+	if (sig == CTX_SIG_LEAVE) {
+		let_go(r, (pid_t)si->ssi_pid);
+		return;
+	}
 	if ((sig == SIGINT || sig == SIGQUIT) && si->ssi_code == SI_KERNEL) {
 		say(r, "SIG%s from the terminal: left to the command",
 		    signal_name(sig));
+		return;
+	}
+	if (from_left(r, (pid_t)si->ssi_pid)) {
+		say(r, "SIG%s from pid %u, of a job it has left: not for it",
+		    signal_name(sig), si->ssi_pid);
 		return;
 	}
 	if (sigismember(&r->forward, sig)) {
@@ -576,7 +787,8 @@ static size_t
 signals_taken(const struct ctxrun *r, int *sigs, size_t len)
 {
 	const int	 own[] = {
-		SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGALRM, CTX_SIG_REJOIN
+		SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGALRM, CTX_SIG_REJOIN,
+		CTX_SIG_LEAVE
 	};
 	size_t		 i, n = 0;
 	int		 sig;
@@ -784,6 +996,7 @@ fill_req(const struct ctxrun *r, struct ctxlink_req *req,
 	req->grace = r->grace;
 	req->cmd = command_line(r->argv);
 	req->values = vs;
+	req->nocancel = r->nocancel;
 }
 
 /*
@@ -1008,8 +1221,10 @@ on_link(int what, int sig, nsec_t grace, void *arg)
 			    "deadline exceeded (ctxd; cause: %s)" :
 			    "cancelled through ctxd (cause: %s)", r->cause);
 		}
-		job_end(r->job, what == CTXLINK_DEADLINE ? JOB_DEADLINE :
-		    JOB_CANCELED, sig, grace);
+		if (what == CTXLINK_DEADLINE)
+			deadline_end(r, sig, grace);
+		else
+			job_end(r->job, JOB_CANCELED, sig, grace);
 		break;
 	case CTXLINK_LOST:
 		say(r, "lost ctxd: deadlines hold all the same");
@@ -1157,6 +1372,7 @@ main(int argc, char **argv)
 	/* Held from the start: ctxd may call us back as soon as we register. */
 	sigemptyset(&rejoin);
 	sigaddset(&rejoin, CTX_SIG_REJOIN);
+	sigaddset(&rejoin, CTX_SIG_LEAVE);	/* and jobs below may leave */
 	sigprocmask(SIG_BLOCK, &rejoin, NULL);
 	config_defaults(&conf);
 	if (config_load(&conf, NULL, &ccause) == -1)
@@ -1172,11 +1388,15 @@ main(int argc, char **argv)
 		timeout_options(&r, argc, argv);
 	else
 		parse_options(&r, argc, argv);
+	if (r.nocancel)
+		hold_cancels();
 	read_parent(&r);
 	load_values(&r, &vs);
 
 	if (r.detach)
 		detach(&r);
+	if (r.nocancel)
+		leave(&r);
 
 	/*
 	 * SPEC §3: a context already over starts nothing. A --timeout runs
@@ -1280,6 +1500,7 @@ main(int argc, char **argv)
 		die_of = timeout_raise_signal(&r);
 
 	deadline_free(dl);
+	hook_free(r.hook);
 	job_free(r.job);
 	/* Cgroups of ctxruns killed with no daemon to end their jobs. */
 	if (r.link == NULL && jp.cgroup_name != NULL)

@@ -1,11 +1,12 @@
 /*
  * ctxrun.h: ctxrun's own parts. ctxrun.c reads the command line and runs
  * one job: job.c spawns and ends its processes, deadline.c fires its
- * deadlines, ctxlink.c is its link to ctxd, sigfd.c takes its signals,
- * clone3.c starts the command in its cgroup, hangup.c notices an ssh
- * session that has gone, id.c names a context made without a daemon,
- * shquote.c quotes words for a shell (ssh.c's remote command line, the
- * command ctxctl shows), and timeout.c is ctxrun invoked as timeout(1).
+ * deadlines, hook.c runs --on-deadline, leave.c takes --without-cancel
+ * out of the jobs it runs in, ctxlink.c is its link to ctxd, sigfd.c takes
+ * its signals, clone3.c starts the command in its cgroup, hangup.c notices
+ * an ssh session that has gone, id.c names a context made without a
+ * daemon, shquote.c quotes words for a shell (ssh.c's remote command line,
+ * the command ctxctl shows), and timeout.c is ctxrun invoked as timeout(1).
  */
 #ifndef CTXRUN_H
 #define CTXRUN_H
@@ -18,6 +19,8 @@
 struct job;
 struct ctxlink;
 struct hangup;
+struct hook;
+#define LEAVE_DEPTH	16	/* jobs in jobs looked through (leave.c) */
 
 /* What ctxrun invoked as timeout(1) does otherwise (timeout.c). */
 struct timeout_mode {
@@ -42,11 +45,15 @@ struct ctxrun {
 	const char	*values_file;
 	const char	*section;
 	const char	*parent;	/* -p */
-	struct values	 values;	/* -e, applied over the file's */
+	struct values	 values;	/* -e and -u, over the file's */
 	int		 verbose;
 	int		 preserve_status;
 	int		 detach;	/* -d: the pipe to say the id on */
 	const char	*ssh_host;	/* --ssh */
+	const char	*on_deadline;	/* --on-deadline */
+	int		 nocancel;	/* --without-cancel */
+	pid_t		 left[LEAVE_DEPTH]; /* the ctxruns of the jobs left */
+	int		 nleft;
 	int		 no_hangup;	/* --no-hangup */
 	sigset_t	 forward;	/* signals passed on, not cancelling */
 	char		**argv;
@@ -75,6 +82,12 @@ struct ctxrun {
 	struct event_base *base;
 	struct job	*job;
 	struct hangup	*hangup;	/* NULL: not watched */
+	struct hook	*hook;		/* --on-deadline's, once run */
+	int		 hook_running;	/* and the job's signal waits */
+	int		 hook_tell;	/* ... and ctxd's word of it */
+	int		 hook_sig;	/* the deadline's signal, after it */
+	nsec_t		 hook_grace;	/* and grace, from hook_at */
+	nsec_t		 hook_at;	/* monotonic */
 
 	struct timeout_mode tmo;	/* invoked as timeout(1) */
 };
@@ -106,6 +119,7 @@ struct ctxlink_req {
 	int			 orphan;	/* parent from the environment
 						   alone: unknown, a root */
 	int			 can_wait;	/* for a group's limit */
+	int			 nocancel;	/* --without-cancel */
 };
 struct ctxlink_rep {
 	char			 id[ID_LEN];
@@ -185,6 +199,18 @@ const char	*ssh_ctxrun(void);
 char		*shquote_word(const char *);
 void		 shquote_append(char **, const char *);
 
+/* hook.c */
+#define ENV_PIDS	"CTX_PIDS"	/* the job's, for --on-deadline */
+typedef void	 hook_cb(int, int, void *);
+struct hook	*hook_run(struct event_base *, const char *, const char *,
+		    nsec_t, hook_cb *, void *);
+void		 hook_stop(struct hook *);
+void		 hook_free(struct hook *);
+
+/* leave.c */
+#define CTX_SIG_LEAVE	(SIGRTMIN + 9)	/* let go of me; and: let go */
+int		 leave_jobs(pid_t *, char **);
+
 /* id.c */
 void		 id_new_local(char *, size_t);
 
@@ -221,6 +247,9 @@ void		 job_save_signals(void);
 struct job	*job_spawn(struct event_base *, const struct job_params *,
 		    const char **);
 void		 job_end(struct job *, enum job_cause, int, nsec_t);
+void		 job_hold(struct job *, enum job_cause);
+int		 job_let_go(struct job *, pid_t);
+char		*job_pids(const struct job *);
 enum job_cause	 job_cause(const struct job *);
 int		 job_status(const struct job *);
 void		 job_forward(const struct job *, int);

@@ -41,6 +41,7 @@
 						   execvp builds paths on it */
 #define SIGNAL_PASSES		8	/* scans for late forks at first signal */
 #define KILL_NEVER		(NSEC_NONE - 1)	/* kill_at of an endless grace */
+#define PID_TEXT		12	/* a pid as text, and a space */
 
 struct job {
 	struct event_base	*base;
@@ -50,6 +51,8 @@ struct job {
 	int			 childless;	/* waitpid() said ECHILD */
 	int			 init;		/* PID 1 of a PID namespace */
 	int			 done;
+	int			 held;		/* cause set, first signal not
+						   sent yet (job_hold()) */
 	enum job_cause		 cause;
 	int			 sig;		/* the first signal in use */
 	nsec_t			 grace;		/* and the grace in use */
@@ -59,6 +62,8 @@ struct job {
 						   whose end sends no KILL */
 	struct cgroup		*cg;
 	char			*cg_cause;	/* why there is none, or NULL */
+	struct proclist		 gone;		/* let go of: not the job's,
+						   nor what runs below them */
 
 	struct event		*ev_child;	/* SIGCHLD */
 	struct event		*ev_grace;	/* grace period over */
@@ -88,6 +93,7 @@ static void	job_on_child(evutil_socket_t, short, void *);
 static void	job_on_grace(evutil_socket_t, short, void *);
 static void	job_on_sweep(evutil_socket_t, short, void *);
 static void	job_check_done(struct job *);
+static int	job_only_gone_left(const struct job *);
 
 /*
  * Remembers the signal dispositions and mask this process started with, so
@@ -309,6 +315,91 @@ fail:
 }
 
 /*
+ * Lets go of pid, a process below ours: a ctxrun --without-cancel that
+ * leaves the job (leave.c). It, and what runs below it, are not the
+ * job's any more, to signal, kill or wait for; it has left the job's
+ * cgroup already. Returns -1 if pid is not below us.
+ */
+int
+job_let_go(struct job *job, pid_t pid)
+{
+	struct proc	p = { 0 };
+
+	if (!proc_ancestor(getpid(), pid) || proc_start(pid, &p.start) == -1)
+		return -1;
+	p.pid = pid;
+	proclist_add(&job->gone, &p);
+	/* It may be all that kept the job from being empty. */
+	if (!job->childless)
+		job->childless = job_only_gone_left(job);
+	job_check_done(job);
+	return 0;
+}
+
+/* Has the job let go of p (pid and start time)? */
+static int
+job_gone(const struct job *job, pid_t pid, unsigned long long start)
+{
+	size_t	i;
+
+	for (i = 0; i < job->gone.n; i++) {
+		if (job->gone.procs[i].pid == pid &&
+		    job->gone.procs[i].start == start)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Takes out of a scan (parents first) the processes the job let go of,
+ * and those below them.
+ */
+static void
+job_scan_trim(const struct job *job, struct proclist *scan)
+{
+	struct proclist	 out = { 0 };
+	size_t		 i, j, k = 0;
+
+	if (job->gone.n == 0)
+		return;
+	for (i = 0; i < scan->n; i++) {
+		for (j = 0; j < out.n; j++) {
+			if (out.procs[j].pid == scan->procs[i].ppid)
+				break;
+		}
+		if (j < out.n || job_gone(job, scan->procs[i].pid,
+		    scan->procs[i].start))
+			proclist_add(&out, &scan->procs[i]);
+		else
+			scan->procs[k++] = scan->procs[i];
+	}
+	scan->n = k;
+	proclist_free(&out);
+}
+
+/*
+ * Is every child left one the job let go of? Then the job, for which
+ * waitpid() cannot say ECHILD while they run, is empty.
+ */
+static int
+job_only_gone_left(const struct job *job)
+{
+	struct proclist	 scan = { 0 };
+	size_t		 i;
+	int		 only = 1;
+
+	if (proctree_scan(getpid(), &scan) == -1)
+		return 0;
+	for (i = 0; i < scan.n && only; i++) {
+		if (scan.procs[i].ppid == getpid() &&
+		    !job_gone(job, scan.procs[i].pid, scan.procs[i].start))
+			only = 0;
+	}
+	proclist_free(&scan);
+	return only;
+}
+
+/*
  * Sends sig to every process in the job's cgroup but the command; returns
  * how many it reached, or -1 if the cgroup cannot be read.
  */
@@ -379,6 +470,7 @@ job_signal_all(struct job *job, int sig, int cont, int scan_proc)
 	for (pass = 0; pass < SIGNAL_PASSES; pass++) {
 		if (proctree_scan(getpid(), &scan) == -1)
 			break;
+		job_scan_trim(job, &scan);
 		fresh = 0;
 		for (i = 0; i < scan.n; i++) {
 			if (scan.procs[i].pid == job->pid && !job->reaped)
@@ -509,12 +601,58 @@ job_end(struct job *job, enum job_cause cause, int sig, nsec_t grace)
 {
 	if (job->done)
 		return;
+	if (job->held) {
+		job->held = 0;
+		job_teardown(job, sig, grace);
+		return;
+	}
 	if (job->cause != JOB_RUNNING) {
 		job_hasten(job, sig == SIGKILL ? 0 : grace);
 		return;
 	}
 	job->cause = cause;
 	job_teardown(job, sig, grace);
+}
+
+/*
+ * The job is to end for cause, but its first signal waits for the next
+ * job_end(), whatever that one's cause (ctxrun's --on-deadline runs
+ * first). The cause is set now: a command that exits meanwhile has not
+ * exited by itself, and what it left waits for the signal too.
+ */
+void
+job_hold(struct job *job, enum job_cause cause)
+{
+	if (job->done || job->cause != JOB_RUNNING)
+		return;
+	job->cause = cause;
+	job->held = 1;
+}
+
+/*
+ * The pids of the job's processes, a space apart, for a command to look
+ * at them (--on-deadline's CTX_PIDS): its cgroup's, or the processes
+ * below ours. "" if there are none, or none can be found.
+ */
+char *
+job_pids(const struct job *job)
+{
+	struct proclist	 pl = { 0 };
+	char		*s;
+	size_t		 i, len = 0, room;
+
+	if (job->cg == NULL || cgroup_procs(job->cg, &pl) == -1) {
+		if (proctree_scan(getpid(), &pl) == -1)
+			pl.n = 0;
+	}
+	room = pl.n * PID_TEXT + 1;
+	s = xmalloc(room);
+	*s = '\0';
+	for (i = 0; i < pl.n; i++)
+		len += (size_t)snprintf(s + len, room - len, "%s%d",
+		    i > 0 ? " " : "", (int)pl.procs[i].pid);
+	proclist_free(&pl);
+	return s;
 }
 
 /*
@@ -565,6 +703,8 @@ job_on_child(evutil_socket_t fd, short events, void *arg)
 		job->childless = pid == -1 && errno == ECHILD;
 		break;
 	}
+	if (!job->childless && job->gone.n > 0)
+		job->childless = job_only_gone_left(job);
 	if (job->reaped && job->cause == JOB_RUNNING) {
 		job->cause = JOB_EXITED;
 		if (!job_empty(job)) {
@@ -674,5 +814,6 @@ job_free(struct job *job)
 		event_free(job->ev_sweep);
 	cgroup_destroy(job->cg);
 	free(job->cg_cause);
+	proclist_free(&job->gone);
 	free(job);
 }

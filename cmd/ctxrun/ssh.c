@@ -46,6 +46,11 @@ ssh_command_line(const struct ssh_params *sp)
 	if (sp->no_hangup)
 		shquote_append(&line, "--no-hangup");
 	TAILQ_FOREACH(v, sp->values, entry) {
+		if (v->val == NULL) {
+			shquote_append(&line, "-u");
+			shquote_append(&line, v->key);
+			continue;
+		}
 		xasprintf(&pair, "%s=%s", v->key, v->val);
 		shquote_append(&line, "-e");
 		shquote_append(&line, pair);

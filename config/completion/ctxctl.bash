@@ -53,8 +53,12 @@ _ctx_optarg()
 		compopt -o filenames 2>/dev/null ;;
 	--ssh)
 		COMPREPLY=($(compgen -A hostname -- "$cur")) ;;
+	-u | --unset)
+		COMPREPLY=($(compgen -e -- "$cur")) ;;
+	--on-deadline)
+		COMPREPLY=($(compgen -c -- "$cur")) ;;
 	-t | --timeout | -D | --deadline | -k | --grace | --kill-after | \
-	    -n | --name | -e | --value | --section)
+	    -n | --name | -e | --value | --section | --limit | --cause)
 		;;		# a value of the user's own
 	*)
 		return 1 ;;
@@ -66,7 +70,7 @@ _ctxctl()
 {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
 	local i cmd='' _ctx_socket=''
-	local cmds='cancel daemon env events ls new status tree wait'
+	local cmds='cancel daemon env events help left ls new status tree wait'
 	local opts
 
 	COMPREPLY=()
@@ -96,17 +100,22 @@ _ctxctl()
 		return
 	fi
 	case $cmd in
-	cancel)	opts='-k -s' ;;
+	cancel)	opts='-k -s --cause' ;;
 	events)	opts='-a -n' ;;
-	ls | tree) opts='-q -w' ;;
-	new)	opts='-D -e -f -k -n -p -s -t -x --deadline --export --grace
-		    --name --parent --section --signal --timeout --value
-		    --values' ;;
+	left)	opts='-s --seconds' ;;
+	ls | tree) opts='-l -q -w --long' ;;
+	new)	opts='-D -e -f -k -n -p -s -t -u -x --deadline --export
+		    --fail-fast --grace --limit --name --parent --section
+		    --signal --timeout --unset --value --values
+		    --without-cancel' ;;
 	wait)	opts='-t' ;;
 	*)	opts='' ;;
 	esac
-	# An option's argument: -n of events is a count, of new a name.
+	opts+=' -h -S --help --json --socket'
+	# An option's argument: -n of events is a count, of new a name; -s
+	# of left takes none.
 	[[ $cmd == events && $prev == -n ]] && return
+	[[ $cmd == left && $prev == -s ]] && prev=''
 	[[ $prev == -* && " $opts " == *" $prev "* ]] &&
 	    _ctx_optarg "$prev" "$cur" && return
 	if [[ $cur == -* ]]; then
@@ -114,11 +123,14 @@ _ctxctl()
 		return
 	fi
 	case $cmd in
-	cancel | env | ls | status | tree | wait)
+	cancel | env | left | ls | status | tree | wait)
 		_ctx_reply "$cur" < <(_ctx_contexts) ;;
 	daemon)
 		[[ $prev == daemon ]] &&
 		    COMPREPLY=($(compgen -W 'status stop' -- "$cur")) ;;
+	help)
+		[[ $prev == help ]] &&
+		    COMPREPLY=($(compgen -W "$cmds" -- "$cur")) ;;
 	esac
 }
 
@@ -126,9 +138,9 @@ _ctxrun()
 {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
 	local i _ctx_socket=''
-	local takes='-D -e -f -k -n -p -s -t --deadline --forward --grace
-	    --kill-after --name --parent --section --signal --ssh --timeout
-	    --value --values'
+	local takes='-D -e -f -k -n -p -s -t -u --deadline --forward --grace
+	    --kill-after --name --on-deadline --parent --section --signal --ssh
+	    --timeout --unset --value --values'
 
 	COMPREPLY=()
 	# Past the options, the command: complete it, then its arguments as
@@ -156,7 +168,8 @@ _ctxrun()
 	fi
 	if [[ $cur == -* ]]; then
 		COMPREPLY=($(compgen -W "-d -h -V -v $takes --detach --foreground
-		    --help --no-hangup --preserve-status --verbose --version" \
+		    --help --no-hangup --preserve-status --verbose --version
+		    --without-cancel" \
 		    -- "$cur"))
 		return
 	fi

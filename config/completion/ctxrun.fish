@@ -12,7 +12,7 @@ function __ctxrun_command_words
             case --
                 set -e args[1]
                 break
-            case -D -e -f -k -n -p -s -t --deadline --forward --grace --kill-after --name --parent --section --signal --ssh --timeout --value --values
+            case -D -e -f -k -n -p -s -t -u --deadline --forward --grace --kill-after --name --on-deadline --parent --section --signal --ssh --timeout --unset --value --values
                 set -e args[1..2]
             case '-*'
                 set -e args[1]
@@ -44,9 +44,12 @@ complete -c ctxrun -s n -l name -x -d 'Name'
 complete -c ctxrun -s p -l parent -x -a '(command ctxctl ls -q 2>/dev/null | string split \t)' -d 'Parent context'
 complete -c ctxrun -s s -l signal -x -a "$sigs" -d 'First signal'
 complete -c ctxrun -s t -l timeout -x -d 'Deadline from now'
+complete -c ctxrun -s u -l unset -x -a '(set -xn)' -d 'A key unset for the job and below'
 complete -c ctxrun -l foreground -d 'Leave the job in the foreground process group'
 complete -c ctxrun -l forward -x -a "$sigs" -d 'Pass this signal on to the job'
 complete -c ctxrun -l no-hangup -d 'Do not cancel when the ssh session goes away'
+complete -c ctxrun -l on-deadline -x -a '(__fish_complete_command)' -d 'Run a command at the deadline, before the signal'
+complete -c ctxrun -l without-cancel -d "The parent's values, not its deadline nor its cancel"
 complete -c ctxrun -l preserve-status -d "Exit with the command's status"
 complete -c ctxrun -l section -x -d 'Section of the ini file'
 complete -c ctxrun -l ssh -x -a '(__fish_print_hostnames)' -d 'Run the command on host'

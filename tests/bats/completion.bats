@@ -36,7 +36,7 @@ offered() {
 
 @test "completion: ctxctl's commands, global options, and daemon's" {
 	run offers ctxctl ''
-	assert_output "$(printf '%s\n' cancel daemon env events ls new status tree wait)"
+	assert_output "$(printf '%s\n' cancel daemon env events help left ls new status tree wait)"
 	run offers ctxctl -S sock ca
 	assert_output cancel
 	run offers ctxctl --js
@@ -45,22 +45,49 @@ offered() {
 	assert_output $'status\nstop'
 	run offers ctxctl daemon stop ''
 	assert_output ''
+	run offers ctxctl help ''
+	assert_output "$(printf '%s\n' cancel daemon env events help left ls new status tree wait)"
+	run offers ctxctl left -s ''
+	assert_output ''
+	run offers ctxrun -u PAT
+	assert_line PATH
 }
 
-@test "completion: every command and option that ctxctl -h lists is offered" {
-	local line cmd opt n=0
-	while read -r line; do
-		[[ $line =~ ^(usage:\ )?ctxctl\ ([a-z]+)\ (.*)$ ]] || continue
-		cmd=${BASH_REMATCH[2]}
+# help_commands: the commands ctxctl help lists, a line each.
+help_commands() {
+	ctxctl help | awk '/^commands:/ { f = 1; next } f && /^$/ { exit }
+	    f { print $1 }'
+}
+
+# help_options CMD: the options ctxctl help CMD lists, a word each ("-x",
+# "--export"), but those every command takes (-h, --json, -S).
+help_options() {
+	ctxctl help "$1" | awk '/^options:/ { f = 1; next } f' |
+		grep -oE -- '^  (-[a-zA-Z], --[a-z][a-z-]*|-[a-zA-Z]|--[a-z][a-z-]*)' |
+		tr -d ' ' | tr ',' '\n' |
+		grep -vxE -- '-h|--help|--json|-S|--socket'
+}
+
+@test "completion: every command and option that ctxctl help lists is offered" {
+	local cmd opt n=0 m=0
+	for cmd in $(help_commands); do
 		n=$((n + 1))
 		run offers ctxctl "$cmd"
 		assert_line "$cmd"
-		for opt in $(grep -oE -- '-(-[a-z][a-z-]*|[a-zA-Z])' <<<"${BASH_REMATCH[3]}"); do
+		run offers ctxctl help ''
+		assert_line "$cmd"
+		for opt in $(help_options "$cmd"); do
+			m=$((m + 1))
 			run offers ctxctl "$cmd" "$opt"
 			offered "$opt"
 		done
-	done < <(ctxctl -h)
-	[ "$n" -ge 8 ] || fail "only $n commands in ctxctl -h"
+	done
+	[ "$n" -ge 10 ] || fail "only $n commands in ctxctl help"
+	[ "$m" -ge 25 ] || fail "only $m options in ctxctl help CMD"
+	# the parser sees them: a few known ones, both forms
+	help_options new | grep -qx -- --without-cancel || fail "no --without-cancel"
+	help_options ls | grep -qx -- -l || fail "no ls -l"
+	help_options left | grep -qx -- --seconds || fail "no left --seconds"
 }
 
 @test "completion: every option that ctxrun -h lists is offered" {
@@ -68,13 +95,15 @@ offered() {
 	help=$("$CTXRUN" -h)
 	for opt in $(grep -oE -- '--[a-z][a-z-]*[a-z]' <<<"$help") \
 	    $(grep -oE -- '\[-[a-zA-Z]+\]' <<<"$help" | tr -d '[]-' | grep -o .) \
-	    $(grep -oE -- '\[-[a-zA-Z] ' <<<"$help" | tr -d '[ -'); do
+	    $(grep -oE -- '\[-[a-zA-Z] ' <<<"$help" | tr -d '[ -') \
+	    $(grep -oE -- '^  -[a-zA-Z],' <<<"$help" | tr -d ' ,-'); do
 		[[ $opt == --* ]] || opt=-$opt
 		n=$((n + 1))
 		run offers ctxrun "$opt"
 		offered "$opt"
 	done
 	[ "$n" -ge 15 ] || fail "only $n options in ctxrun -h"
+	grep -q -- '--on-deadline' <<<"$help" || fail "ctxrun -h: no --on-deadline"
 }
 
 @test "completion: the ids and names of live contexts, from a running daemon" {
@@ -168,7 +197,24 @@ fish_offers() {
 	run fish_offers 'ctxrun -p al'
 	assert_output 'al pha'
 	run fish_offers 'ctxctl ls -'
-	assert_output $'-q\n-w'
+	assert_line -q
+	assert_line -w
+	assert_line -l
+	assert_line --long
+	run fish_offers 'ctxctl le'
+	assert_output left
+	run fish_offers 'ctxctl help '
+	assert_line events
+	assert_line left
+	run fish_offers 'ctxctl new --with'
+	assert_output --without-cancel
+	run fish_offers 'ctxctl left -'
+	assert_line -s
+	assert_line --seconds
+	run fish_offers 'ctxrun --on-'
+	assert_output --on-deadline
+	run fish_offers 'ctxrun -u PAT'
+	assert_line PATH
 	run fish_offers 'ctxrun --preserve-st'
 	assert_output --preserve-status
 	run fish_offers 'ctxrun -t 5s slee'
@@ -201,4 +247,8 @@ zpty -d z' zsh "$COMPLETION" "$1" "$2"
 	zsh_offers 'ctxrun -p al' '*ctxrun -p al\\ pha*'
 	zsh_offers 'ctxctl ls -' '*-w*--*as the tree changes*'
 	zsh_offers 'ctxrun --preserve-st' '*ctxrun --preserve-status*'
+	zsh_offers 'ctxctl help ' '*left*'
+	zsh_offers 'ctxctl new --with' '*ctxctl new --without-cancel*'
+	zsh_offers 'ctxctl left -' '*--seconds*'
+	zsh_offers 'ctxrun --on-d' '*ctxrun --on-deadline*'
 }

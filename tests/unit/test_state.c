@@ -103,6 +103,7 @@ save_and_die(int out)
 
 	n = tree_new(NULL, ids[0] = state_id_next(), ODD_NAME, NSEC_NONE);
 	values_set(&n->values, "ODD", ODD_VALUE);
+	values_set(&n->values, "GONE", NULL);	/* --unset GONE */
 	n->failfast = 1;
 	n->limit = 3;
 	state_node(n);
@@ -111,6 +112,7 @@ save_and_die(int out)
 	n->job = xcalloc(1, sizeof *n->job);
 	n->job->cgroup = xstrdup("/sys/fs/cgroup/ctx-1.2");
 	n->cmd = xstrdup("sleep 60");
+	n->nocancel = 1;			/* --without-cancel */
 	state_node(n);
 	/* A job of the group that ended: its place is free after a load. */
 	done = tree_new(n->parent, state_id_next(), "done", NSEC_NONE);
@@ -169,6 +171,14 @@ test_state_survives_a_crash(void)
 	if (!TAILQ_EMPTY(&vs)) {
 		CHECK_STR(TAILQ_FIRST(&vs)->key, "ODD");
 		CHECK_STR(TAILQ_FIRST(&vs)->val, ODD_VALUE);
+		/* an unset key stays unset, not set empty */
+		CHECK(TAILQ_NEXT(TAILQ_FIRST(&vs), entry) != NULL);
+		if (TAILQ_NEXT(TAILQ_FIRST(&vs), entry) != NULL) {
+			CHECK_STR(TAILQ_NEXT(TAILQ_FIRST(&vs), entry)->key,
+			    "GONE");
+			CHECK_STR(TAILQ_NEXT(TAILQ_FIRST(&vs), entry)->val,
+			    NULL);
+		}
 	}
 	values_free(&vs);
 	CHECK(b->parent == a);
@@ -182,6 +192,7 @@ test_state_survives_a_crash(void)
 	CHECK(a->failfast);
 	CHECK_EQ_INT(a->limit, 3);
 	CHECK_EQ_INT(a->running, 1);
+	CHECK(b->nocancel && !a->nocancel);
 	/* Ending as it was, why and all. */
 	CHECK(b->ending);
 	CHECK(b->err != NULL && b->cause != NULL);
@@ -197,7 +208,8 @@ test_state_survives_a_crash(void)
 	CHECK(old != NULL);
 	if (old != NULL) {
 		CHECK(!TAILQ_EMPTY(&old->values));
-		CHECK(!old->failfast && old->limit == 0 && old->err == NULL);
+		CHECK(!old->failfast && old->limit == 0 && old->err == NULL &&
+		    !old->nocancel);
 		CHECK_STR(tree_state(old), "running");
 	}
 	CHECK_EQ_INT(tree_live(), 3);

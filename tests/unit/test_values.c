@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "ctx.h"
+#include "proto.h"
 #include "unit.h"
 
 /* The value of key, or NULL. */
@@ -195,6 +196,104 @@ test_export(void)
 	CHECK_STR(getenv("CTX_UNIT_TEST_B"), "");
 	unsetenv("CTX_UNIT_TEST_A");
 	unsetenv("CTX_UNIT_TEST_B");
+	values_free(&vs);
+}
+
+/* --unset: a mark that hides an earlier value; export takes it out. */
+static void
+test_unset(void)
+{
+	struct values	 vs, out;
+	struct value	*v;
+	size_t		 bytes, n;
+
+	values_init(&vs);
+	values_set(&vs, "K", "v");
+	values_set(&vs, "K", NULL);
+	CHECK_EQ_INT(count(&vs), 1);
+	CHECK_STR(get(&vs, "K"), NULL);
+	/* an ancestor's value, then a node's unset: the nearest wins */
+	values_init(&out);
+	values_set(&out, "K", "ancestor");
+	values_set(&out, "J", "j");
+	TAILQ_FOREACH(v, &vs, entry)
+		values_set(&out, v->key, v->val);
+	CHECK_STR(get(&out, "K"), NULL);
+	CHECK_STR(get(&out, "J"), "j");
+	/* and set again below it */
+	values_set(&out, "K", "again");
+	CHECK_STR(get(&out, "K"), "again");
+	values_free(&out);
+
+	setenv("CTX_UNIT_TEST_U", "x", 1);
+	values_set(&vs, "CTX_UNIT_TEST_U", NULL);
+	CHECK_EQ_INT(values_export(&vs), 0);
+	CHECK_STR(getenv("CTX_UNIT_TEST_U"), NULL);
+	CHECK_STR(getenv("K"), NULL);
+
+	/* "u=K" and a NUL; "u=CTX_UNIT_TEST_U" and a NUL */
+	values_measure(&vs, &bytes, &n);
+	CHECK_EQ_INT(n, 2);
+	CHECK_EQ_INT(bytes, 4 + 18);
+	values_free(&vs);
+}
+
+/* --unset's argument: a key, or one line saying what is wrong. */
+static void
+test_option_key(void)
+{
+	char	*cause = NULL;
+
+	CHECK_EQ_INT(option_key("--unset", "TOKEN", &cause), 0);
+	CHECK(cause == NULL);
+	CHECK_EQ_INT(option_key("--unset", "1A", &cause), -1);
+	CHECK_STR(cause, "--unset '1A': key starts with a digit");
+	free(cause);
+	CHECK_EQ_INT(option_key("-u", "", &cause), -1);
+	CHECK_STR(cause, "-u '': empty key");
+	free(cause);
+}
+
+/* Values and unsets through a message, in their order, keys checked. */
+static void
+test_msg_round_trip(void)
+{
+	struct values	 vs, back;
+	struct msgout	*mo;
+	struct msg	 m;
+	const char	*cause, *bad;
+
+	values_init(&vs);
+	values_set(&vs, "A", "1=2");
+	values_set(&vs, "B", NULL);
+	values_set(&vs, "C", "");
+	mo = msgout_new(MSG_NODE);
+	values_msg_add(mo, &vs);
+	CHECK_EQ_INT(msg_decode(&m, MSG_NODE, mo->buf + sizeof(struct proto_hdr),
+	    mo->len - sizeof(struct proto_hdr), &cause), 0);
+	values_init(&back);
+	CHECK_EQ_INT(values_msg_read(&back, &m, &bad, &cause), 0);
+	CHECK_EQ_INT(count(&back), 3);
+	CHECK_STR(get(&back, "A"), "1=2");
+	CHECK_STR(get(&back, "B"), NULL);
+	CHECK_STR(get(&back, "C"), "");
+	CHECK_STR(TAILQ_FIRST(&back)->key, "A");
+	msg_free(&m);
+	msgout_free(mo);
+	values_free(&back);
+
+	/* a bad key, as a value's or an unset's */
+	mo = msgout_new(MSG_NODE);
+	msgout_adds(mo, "u", "CTX_ID");
+	CHECK_EQ_INT(msg_decode(&m, MSG_NODE, mo->buf + sizeof(struct proto_hdr),
+	    mo->len - sizeof(struct proto_hdr), &cause), 0);
+	values_init(&back);
+	CHECK_EQ_INT(values_msg_read(&back, &m, &bad, &cause), -1);
+	CHECK_STR(bad, "CTX_ID");
+	CHECK_STR(cause, "keys starting with CTX_ are reserved");
+	msg_free(&m);
+	msgout_free(mo);
+	values_free(&back);
 	values_free(&vs);
 }
 
@@ -552,6 +651,9 @@ const struct unit_test unit_tests[] = {
 	{ "set_replaces", test_set_replaces },
 	{ "set_pair", test_set_pair },
 	{ "export", test_export },
+	{ "unset", test_unset },
+	{ "msg_round_trip", test_msg_round_trip },
+	{ "option_key", test_option_key },
 	{ "ini_precedence", test_ini_precedence },
 	{ "ini_quotes_and_comments", test_ini_quotes_and_comments },
 	{ "ini_section_absent", test_ini_section_absent },
