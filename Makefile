@@ -140,11 +140,12 @@ lint-man:
 # python3 speaks raw bytes to the daemon in tests; clang and its runtime
 # build the fuzz targets; tini and dumb-init are what the benchmark compares;
 # the ssh tests run an sshd of their own, and fake the remote clock; zsh
-# and fish run the completion tests for those shells.
+# and fish run the completion tests for those shells; systemd's tools check
+# the user units and socket-activate ctxd in tests (nothing is enabled).
 DEB_PKGS := build-essential pkg-config libevent-dev libinih-dev bats \
 	    bats-assert bats-support mandoc util-linux procps python3 \
 	    clang libclang-rt-14-dev tini dumb-init openssh-client \
-	    openssh-server faketime zsh fish
+	    openssh-server faketime zsh fish systemd
 # Any user can ask; only root installs. A user who is not root is told what
 # is missing and the line to run as root, and the target fails.
 deps:
