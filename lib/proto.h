@@ -95,7 +95,8 @@ enum msg_type {
 			   [pids] [v... u...]; to MSG_NEW also: tree, and isig
 			   igrace iof (the ancestor whose deadline it has,
 			   "12 (build)"), group (the parent is one), wait (the
-			   group's limit) if it is to wait; state: running,
+			   group's limit) if it is to wait, cgroup (the job's,
+			   taken from MSG_NEW); state: running,
 			   waiting (for a group's limit), ending (err set, its
 			   processes in their grace), done; status once done */
 	MSG_END,	/* closes a list of MSG_NODE */

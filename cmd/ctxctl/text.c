@@ -85,6 +85,8 @@ text_escape_one(FILE *f, uint32_t cp, int stray)
 /*
  * s as a terminal may show it: C0 and C1 control characters and DEL as
  * \n, \t, \r, \xHH or \u00HH, and each byte that is not UTF-8 as \xHH.
+ * Where the locale is not UTF-8, every byte above 0x7f is \xHH: an 8-bit
+ * terminal takes some (0x9b, CSI) for control characters.
  * A backslash stays as it is: this is for people; --json is exact.
  */
 char *
@@ -94,11 +96,12 @@ text_escape(const char *s)
 	char		*out = NULL;
 	size_t		 len = 0, n;
 	uint32_t	 cp;
+	int		 utf8 = text_utf8_locale();
 
 	if ((f = open_memstream(&out, &len)) == NULL)
 		errx(CTX_EXIT_FAILURE, "out of memory");
 	for (; *s != '\0'; s += n) {
-		if ((n = text_utf8(s, &cp)) == 0) {
+		if ((n = text_utf8(s, &cp)) == 0 || (!utf8 && cp >= 0x80)) {
 			text_escape_one(f, (unsigned char)*s, 1);
 			n = 1;
 		} else if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0))

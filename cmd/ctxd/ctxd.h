@@ -174,6 +174,7 @@ struct peer {
 	int			 throttled;	/* reads off until output drains */
 	int			 hungup;	/* reading its last words */
 	size_t			 push_base;	/* queued before peer_push_start */
+	int			 pushing;	/* a subscriber, pushed notices */
 
 	/* The server's. */
 	struct node		*job;		/* registered by this peer */

@@ -21,6 +21,8 @@
 
 #define PEER_OUT_MAX	(1024 * 1024)	/* queued before we stop reading */
 #define PEER_STALL_S	5	/* output stuck that long: drop the peer */
+/* read of a peer that hung up: a registration and an exit, at most */
+#define PEER_LAST_WORDS	(2 * (PROTO_MAX + sizeof(struct proto_hdr)))
 
 static void	peer_event(struct bufferevent *, short, void *);
 
@@ -63,16 +65,23 @@ int
 peer_send(struct peer *p, struct msgout *mo)
 {
 	struct evbuffer	*out = bufferevent_get_output(p->bev);
+	size_t		 before = evbuffer_get_length(out);
+	int		 r;
 
 	if (p->dropped || p->hungup) {
 		msgout_free(mo);
 		return -1;
 	}
-	if (msgout_send(mo, out) == 0)
-		return 0;
-	mo = msgout_new(MSG_FAIL);
-	msgout_add(mo, "error", "reply too large (over %d bytes)", PROTO_MAX);
-	return msgout_send(mo, out);
+	if ((r = msgout_send(mo, out)) == -1) {
+		mo = msgout_new(MSG_FAIL);
+		msgout_add(mo, "error", "reply too large (over %d bytes)",
+		    PROTO_MAX);
+		r = msgout_send(mo, out);
+	}
+	/* A subscriber's replies (ls -w lists again) are not events. */
+	if (p->pushing)
+		p->push_base += evbuffer_get_length(out) - before;
+	return r;
 }
 
 /*
@@ -84,6 +93,7 @@ void
 peer_push_start(struct peer *p)
 {
 	p->push_base = evbuffer_get_length(bufferevent_get_output(p->bev));
+	p->pushing = 1;
 }
 
 /*
@@ -100,6 +110,9 @@ peer_push(struct peer *p, struct msgout *mo)
 
 	if (p->dropped)
 		return;
+	/* What has gone out of what was not events frees no room. */
+	if (p->push_base > evbuffer_get_length(out))
+		p->push_base = evbuffer_get_length(out);
 	if (evbuffer_get_length(out) > p->push_base + PEER_OUT_MAX) {
 		peer_drop(p, "too far behind on events");
 		return;
@@ -197,7 +210,9 @@ peer_written(struct bufferevent *bev, void *arg)
  * job ended at once sends how it ended and closes without waiting for the
  * answer to its registration, and the write of that answer fails (EPIPE)
  * before the loop reads on. So what is still in the socket is read and
- * handled before the peer goes; the answers have nowhere to go.
+ * handled before the peer goes; the answers have nowhere to go. A peer
+ * that shut its reading side and writes on is read no further than the
+ * last words of a job could take.
  */
 static void
 peer_last_words(struct peer *p)
@@ -210,7 +225,9 @@ peer_last_words(struct peer *p)
 	evbuffer_drain(out, evbuffer_get_length(out));
 	/* A bufferevent freezes the end of its input to all but itself. */
 	evbuffer_unfreeze(in, 0);
-	while (evbuffer_read(in, fd, -1) > 0)
+	while (evbuffer_get_length(in) < PEER_LAST_WORDS &&
+	    evbuffer_read(in, fd, (int)(PEER_LAST_WORDS -
+	    evbuffer_get_length(in))) > 0)
 		;
 	evbuffer_freeze(in, 0);
 	if (!p->dropped && p->finish == NULL)

@@ -329,6 +329,9 @@ handle_new(struct peer *p, const struct msg *m)
 	 */
 	mo = node_msg(n, NODE_VALUES);
 	msgout_adds(mo, "tree", idseq_tree(state_ids()));
+	/* Taken: else a ctxrun says it again in MSG_JOB (an older ctxd). */
+	if (n->job != NULL && n->job->cgroup != NULL)
+		msgout_adds(mo, "cgroup", n->job->cgroup);
 	if (n->inherited) {
 		a = tree_inherited(n, &isig, &igrace);
 		msgout_adds(mo, "isig", signal_name(isig));

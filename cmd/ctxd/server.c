@@ -337,7 +337,9 @@ server_activated(char **path, char **cause)
 		    "with a path");
 		return -1;
 	}
-	*path = xstrdup(sun.sun_path);
+	/* A path of the whole sun_path's length has no NUL. */
+	xasprintf(path, "%.*s", (int)strnlen(sun.sun_path,
+	    sizeof sun.sun_path), sun.sun_path);
 	dir = xstrdup(*path);
 	r = sockdir_check(dirname(dir), 0, cause);
 	free(dir);

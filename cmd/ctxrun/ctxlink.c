@@ -22,6 +22,7 @@
 #include <event2/event.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -53,6 +54,8 @@ struct ctxlink {
 	char			*error;		/* why ctxd refused the job */
 	struct msgout		*reg;		/* MSG_NEW of a started job,
 						   not sent yet */
+	char			*cgroup;	/* ... sent in it: to say again
+						   to a ctxd that ignored it */
 	char			*cause;		/* why ctxd cancelled it */
 	int			 sync_exit;	/* ctxd hears of the end before
 						   ctxlink_close() returns */
@@ -60,6 +63,7 @@ struct ctxlink {
 	void			*arg;
 };
 
+static void	link_job(struct ctxlink *, const char *);
 static void	link_read(struct bufferevent *, void *);
 static void	link_event(struct bufferevent *, short, void *);
 
@@ -288,6 +292,9 @@ link_answer(struct ctxlink *l, const struct msg *m)
 
 	l->pending = 0;
 	if (m->type == MSG_NODE) {
+		/* A ctxd older than a cgroup in MSG_NEW does not echo it. */
+		if (l->cgroup != NULL && msg_get(m, "cgroup") == NULL)
+			link_job(l, l->cgroup);
 		l->cb(CTXLINK_JOINED, 0, 0, l->arg);
 		return;
 	}
@@ -338,7 +345,9 @@ ctxlink_wait_go(struct ctxlink *l, nsec_t until, int sfd)
 		left = until == NSEC_NONE ? -1 : until - clock_mono();
 		if (until != NSEC_NONE && left <= 0)
 			return -1;
-		r = poll(pfd, 2, left < 0 ? -1 :
+		/* Rounded up, and no more than poll(2) takes (24 days). */
+		r = poll(pfd, 2, left < 0 ? -1 : left / NSEC_PER_MSEC >=
+		    INT_MAX ? INT_MAX :
 		    (int)((left + NSEC_PER_MSEC - 1) / NSEC_PER_MSEC));
 		if (r == -1 && errno != EINTR)
 			return CTXLINK_LOST;
@@ -485,6 +494,17 @@ ctxlink_watch(struct ctxlink *l, struct event_base *base, ctxlink_cb *cb,
 	return link_listen(l);
 }
 
+/* MSG_JOB: the job has started, in cgroup (NULL: none). */
+static void
+link_job(struct ctxlink *l, const char *cgroup)
+{
+	struct msgout	*mo = msgout_new(MSG_JOB);
+
+	if (cgroup != NULL)
+		msgout_adds(mo, "cgroup", cgroup);
+	msgout_send(mo, bufferevent_get_output(l->bev));
+}
+
 /*
  * Tells ctxd the job has started, and in which cgroup (NULL: none): in
  * the registration, if it has not gone out yet and the cgroup fits in it.
@@ -493,28 +513,25 @@ ctxlink_watch(struct ctxlink *l, struct event_base *base, ctxlink_cb *cb,
 void
 ctxlink_started(struct ctxlink *l, const char *cgroup)
 {
-	struct evbuffer	*out;
 	struct msgout	*mo;
 	size_t		 room;
 
 	if (l == NULL || l->bev == NULL)
 		return;
-	out = bufferevent_get_output(l->bev);
-	if ((mo = l->reg) != NULL) {
-		l->reg = NULL;
-		room = PROTO_MAX - (mo->len - sizeof(struct proto_hdr));
-		if (cgroup == NULL || sizeof "cgroup=" + strlen(cgroup) <= room) {
-			if (cgroup != NULL)
-				msgout_adds(mo, "cgroup", cgroup);
-			msgout_send(mo, out);
-			return;
-		}
-		msgout_send(mo, out);
+	if ((mo = l->reg) == NULL) {
+		link_job(l, cgroup);
+		return;
 	}
-	mo = msgout_new(MSG_JOB);
-	if (cgroup != NULL)
+	l->reg = NULL;
+	room = PROTO_MAX - (mo->len - sizeof(struct proto_hdr));
+	if (cgroup != NULL && sizeof "cgroup=" + strlen(cgroup) <= room) {
 		msgout_adds(mo, "cgroup", cgroup);
-	msgout_send(mo, out);
+		l->cgroup = xstrdup(cgroup);
+		cgroup = NULL;
+	}
+	msgout_send(mo, bufferevent_get_output(l->bev));
+	if (cgroup != NULL)
+		link_job(l, cgroup);
 }
 
 /*
@@ -667,6 +684,7 @@ ctxlink_close(struct ctxlink *l, const char *err, const char *cause,
 	}
 	free(l->error);
 	free(l->cause);
+	free(l->cgroup);
 	/* A ctxd that went away, or is away: the next one reads it. */
 	if (err != NULL && !told && !l->refused)
 		link_leave_exit(l, err, status);

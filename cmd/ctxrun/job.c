@@ -127,26 +127,42 @@ restore_signals(void)
 }
 
 /*
+ * What the child is to do before its exec, from the parent: the child only
+ * reads this (it may share our memory, but not our fds).
+ */
+struct spawn_args {
+	struct job	*job;
+	char *const	*argv;
+	int		 errpipe[2];
+	pid_t		 parent;
+	int		 enter;		/* move into the job's cgroup ... */
+	int		 enter_fd;	/* ... by this cgroup.procs */
+	int		 enter_errno;	/* ... or say why it cannot */
+};
+
+/*
  * In the child: join the cgroup unless born in it, take our signals back,
  * and exec.
  */
 static void __attribute__((noreturn))
-spawn_child(struct job *job, char *const *argv, int errfd, pid_t parent,
-    int born_in)
+spawn_child(const struct spawn_args *sa)
 {
 	struct spawn_error	se;
+	char *const		*argv = sa->argv;
+	int			 errfd = sa->errpipe[1];
 
-	if (job->cg != NULL && !born_in &&
-	    cgroup_enter(cgroup_procs_fd(job->cg)) == -1) {
+	if (sa->enter && (sa->enter_fd == -1 ||
+	    cgroup_enter(sa->enter_fd) == -1)) {
 		/* Contained as a subreaper's descendant all the same. */
 		se.stage = STAGE_CGROUP;
-		se.error = errno;
+		se.error = sa->enter_fd == -1 ? sa->enter_errno : errno;
 		(void)write(errfd, &se, sizeof se);
 	}
 	restore_signals();
 
 	/* Last line of defence: if ctxrun is SIGKILLed, so is the command. */
-	if (prctl(PR_SET_PDEATHSIG, SIGKILL) == -1 || getppid() != parent)
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) == -1 ||
+	    getppid() != sa->parent)
 		_exit(CTX_EXIT_FAILURE);
 
 	execvp(argv[0], argv);
@@ -156,22 +172,24 @@ spawn_child(struct job *job, char *const *argv, int errfd, pid_t parent,
 	_exit(se.error == ENOENT ? CTX_EXIT_NOT_FOUND : CTX_EXIT_CANNOT_EXEC);
 }
 
-struct spawn_args {
-	struct job	*job;
-	char *const	*argv;
-	int		 errpipe[2];
-	pid_t		 parent;
-	int		 born_in;	/* in the job's cgroup (clone3.c) */
-};
-
 static int
 spawn_start(void *arg)
 {
-	struct spawn_args	*sa = arg;
+	const struct spawn_args	*sa = arg;
 
 	close(sa->errpipe[0]);
-	spawn_child(sa->job, sa->argv, sa->errpipe[1], sa->parent,
-	    sa->born_in);
+	spawn_child(sa);
+}
+
+/* The child is to move itself into the job's cgroup, if there is one. */
+static void
+spawn_enter(struct spawn_args *sa)
+{
+	sa->enter = sa->job->cg != NULL;
+	if (sa->enter) {
+		sa->enter_fd = cgroup_procs_fd(sa->job->cg);
+		sa->enter_errno = errno;
+	}
 }
 
 /*
@@ -189,14 +207,13 @@ static pid_t
 spawn_clone(struct job *job, char *const *argv, int errpipe[2], pid_t parent)
 {
 	struct spawn_args	 sa = { job, argv, { errpipe[0], errpipe[1] },
-				    parent, 0 };
+				    parent, 0, -1, 0 };
 	void			*stack;
 	pid_t			 pid;
 
 #ifdef __SANITIZE_ADDRESS__
 	/* ASan cannot follow a child onto a stack it did not make. */
-	if (job->cg != NULL)
-		(void)cgroup_procs_fd(job->cg);
+	spawn_enter(&sa);
 	if ((pid = fork()) == 0)
 		spawn_start(&sa);
 	return pid;
@@ -206,16 +223,12 @@ spawn_clone(struct job *job, char *const *argv, int errpipe[2], pid_t parent)
 	if (stack == MAP_FAILED)
 		return -1;
 	pid = -1;
-	if (job->cg != NULL) {
-		sa.born_in = 1;
+	if (job->cg != NULL)
 		pid = clone_into(spawn_start, &sa, stack, SPAWN_STACK,
 		    cgroup_dir_fd(job->cg));
-	}
 	if (pid == -1) {
 		/* No clone3 here (or none into this cgroup): it moves in. */
-		sa.born_in = 0;
-		if (job->cg != NULL)
-			(void)cgroup_procs_fd(job->cg);
+		spawn_enter(&sa);
 		pid = clone(spawn_start, (char *)stack + SPAWN_STACK,
 		    CLONE_VM | CLONE_VFORK | SIGCHLD, &sa);
 	}

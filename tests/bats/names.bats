@@ -133,6 +133,17 @@ print(ascii(c["job"]["command"]))
 	wait_status "$CTX_BG_PID" 3
 }
 
+@test "status and ls: where the locale is not UTF-8, bytes above 0x7f are shown escaped" {
+	# an 8-bit terminal takes 0x9b for CSI: UTF-8 for U+00DB ends in it
+	ctxctl new -n "caf$(printf '\xc3\xa9')" -e "K=$(printf '\xc3\x9b[2J')" >/dev/null
+	LC_ALL=C run --separate-stderr ctxctl status "caf$(printf '\xc3\xa9')"
+	assert_success
+	assert_line 'name: caf\xc3\xa9'
+	assert_line 'value: K=\xc3\x9b[2J'
+	LC_ALL=C.UTF-8 run --separate-stderr ctxctl status "caf$(printf '\xc3\xa9')"
+	assert_line "name: caf$(printf '\xc3\xa9')"
+}
+
 @test "--json status nosuch: the error in the document, on stderr, exit 1" {
 	# no daemon
 	run --separate-stderr ctxctl --json status nosuch

@@ -223,3 +223,36 @@ I
 	read -r a b <<<"$output"
 	[ "$a" = "$b" ] || fail "CTX_PID=$a, the command's parent is $b"
 }
+
+@test "registration: a daemon that does not echo the cgroup is told it again in MSG_JOB" {
+	need_cgroup
+	# An older ctxd takes the cgroup from MSG_JOB only: one that answers
+	# the registration without "cgroup" gets MSG_JOB with it.
+	mkdir -m 0700 old
+	py '
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.bind(sys.argv[1]); s.listen(4)
+open("ready", "w").write("1")
+c, _ = s.accept()
+c.settimeout(5)
+t, p = recv_msg(c)
+reg = field(p, "cgroup")
+c.sendall(msg(202, ["id=" + field(p, "id"), "state=running"]))
+got = "none"
+try:
+    while True:
+        t, p = recv_msg(c)
+        if t == 109:
+            got = "job " + ("with cgroup" if field(p, "cgroup") else "without")
+except (EOFError, socket.timeout):
+    pass
+open("got", "w").write("registration %s; %s\n" % ("with cgroup" if reg else "without", got))
+' "$PWD/old/s" &
+fake=$!
+wait_file ready 2 || fail "no fake daemon"
+CTX_SOCKET=$PWD/old/s run ctxrun -t 2s sleep 0.3
+wait "$fake" || true
+assert_success
+run cat got
+assert_output "registration with cgroup; job with cgroup"
+}

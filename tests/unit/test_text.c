@@ -74,6 +74,9 @@ escaped(const char *s)
 static void
 test_text_escape(void)
 {
+	/* UTF-8 is shown as it is where the locale is UTF-8 (names.bats) */
+	setenv("LC_ALL", "C.UTF-8", 1);
+	CHECK(text_utf8_locale());
 	CHECK_STR(escaped("plain text"), "plain text");
 	CHECK_STR(escaped("two\nlines\ttab\rcr"), "two\\nlines\\ttab\\rcr");
 	CHECK_STR(escaped("\x1b]0;title\x07"), "\\x1b]0;title\\x07");
