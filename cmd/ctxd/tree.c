@@ -366,7 +366,11 @@ tree_queue(struct node *n, int can_wait)
 	return 1;
 }
 
-/* A job of a group with a limit has ended: the next in line may start. */
+/*
+ * A job of a group with a limit has ended: the next in line may start,
+ * unless the group is ending or done, whose waiting jobs are cancelled
+ * and are never to start (errgroup's Go after a failure returns at once).
+ */
 static void
 group_leave(struct node *n)
 {
@@ -380,6 +384,8 @@ group_leave(struct node *n)
 		return;
 	}
 	g->running--;
+	if (g->state != NODE_RUNNING || g->ending || g->err != NULL)
+		return;
 	if ((next = TAILQ_FIRST(&g->queue)) == NULL)
 		return;
 	TAILQ_REMOVE(&g->queue, next, job->queue);
@@ -461,8 +467,9 @@ tree_end(struct node *n, const char *err, const char *cause, int status)
 	live--;
 	TAILQ_INSERT_TAIL(&history, n, done);
 	history_len++;
-	group_leave(n);
+	/* Failed first: a group that ends starts no job of its queue. */
 	group_fail(n);
+	group_leave(n);
 	tree_hooks->ended(n);
 	if (history_len > history_max)
 		event_active(trim_ev, EV_TIMEOUT, 0);
