@@ -579,7 +579,11 @@ nodejob_free(struct nodejob *j)
 
 /*
  * Forgets a node that is still live, when ctxd learns it ended while ctxd
- * was not there to see it; its children move up to its parent.
+ * was not there to see it; its children move up to its parent, and a job
+ * among them counts against that one's limit, if it has one, as a job
+ * that started without asking does (tree_queue()). One waiting in n's
+ * queue (none is, as a state file is loaded) has no limit left to wait
+ * for, and may start.
  */
 void
 tree_forget(struct node *n)
@@ -592,6 +596,12 @@ tree_forget(struct node *n)
 		c->parent = n->parent;
 		TAILQ_INSERT_TAIL(n->parent != NULL ? &n->parent->children :
 		    &roots, c, sibling);
+		if (c->job != NULL && c->job->waiting) {
+			c->job->waiting = 0;
+			TAILQ_REMOVE(&n->queue, c, job->queue);
+			tree_hooks->go(c);
+		}
+		(void)tree_queue(c, 0);
 	}
 	tree_free(n);
 }

@@ -93,6 +93,18 @@ cut_record(void)
 	    "old\t\t\tK=V\n");
 	journal_add("N\t778\t0\t1\t9223372036854775807\t0\t1\t5000\t4242\t0\t"
 	    "oldjob\t\t\t+err=deadline exceeded\t+cause=deadline of 778\n");
+	/*
+	 * A job of a group with a limit, and a job made inside it, both
+	 * running; the first ended while no daemon was up: the second takes
+	 * its place under the limit.
+	 */
+	journal_add("N\t780\t0\t1\t9223372036854775807\t0\t15\t0\t0\t0\t"
+	    "grp\t\t\t+limit=2\n");
+	journal_add("N\t781\t780\t1\t9223372036854775807\t0\t15\t0\t4243\t0\t"
+	    "outer\t\t\n");
+	journal_add("N\t782\t781\t1\t9223372036854775807\t0\t15\t0\t4244\t0\t"
+	    "inner\t\t\n");
+	journal_add("E\t781\n");
 	journal_add("N\t999\t0\t1");
 }
 
@@ -233,7 +245,15 @@ test_state_survives_a_crash(void)
 		CHECK_EQ_INT(old->job->cgrace, 5000);
 		CHECK_STR(tree_state(old), "ending");
 	}
-	CHECK_EQ_INT(tree_live(), 4);
+	/* The job whose parent ended moved up, into the group's count. */
+	a = tree_find(780);
+	b = tree_find(782);
+	CHECK(a != NULL && b != NULL && tree_find(781) == NULL);
+	if (a != NULL && b != NULL) {
+		CHECK(b->parent == a);
+		CHECK_EQ_INT(a->running, 1);
+	}
+	CHECK_EQ_INT(tree_live(), 6);
 	CHECK(state_id_next() > ids[3]);	/* never handed out twice */
 }
 
