@@ -34,6 +34,7 @@
 #define PROTO_VALUES_MAX	(PROTO_MAX - 4096)	/* bytes, ancestors' too */
 #define PROTO_VALUES_FIELDS	(PROTO_FIELDS - 64)	/* values */
 #define PROTO_CMD_MAX		2048	/* bytes of a command line; cut */
+#define PROTO_LIMIT_MAX		100000	/* a group's limit; refused past it */
 
 /*
  * Why a context ended, beside its err (SPEC §14): a client's text (ctxctl
@@ -59,7 +60,8 @@ enum msg_type {
 			   the CTX_ID of the job's environment, which may be
 			   another daemon's or one this daemon never knew:
 			   unknown, it makes the job a root; [failfast]
-			   [limit]: a group (errgroup); [canwait]: the job
+			   [limit] (0, none, to PROTO_LIMIT_MAX, else MSG_FAIL):
+			   a group (errgroup); [canwait]: the job
 			   waits for its turn under a group's limit if told;
 			   [nocancel]: --without-cancel, the parent's values
 			   only (even an ended parent's). The answer:
@@ -105,7 +107,9 @@ enum msg_type {
 	/* Notices, ctxd to a job's ctxrun or a subscriber: 300-399. */
 	MSG_CANCELED = 300, /* signal grace err [cause]: end the job */
 	MSG_EVENT,	/* event at [cause], and MSG_NODE's fields: a change
-			   of the tree (server-req.c), to a subscriber */
+			   of the tree (server-req.c), to a subscriber; event:
+			   made, started (a job that waited for its group's
+			   limit runs now), canceled, ended */
 };
 
 #endif

@@ -17,7 +17,7 @@
 #include "ctxctl.h"
 
 #define NEW_OPT_SECTION	0x100	/* --section: no short form */
-#define NEW_LIMIT_MAX	100000
+#define NEW_LIMIT_MAX	PROTO_LIMIT_MAX
 
 /* Prints "export KEY='value'" for eval; NULL: "unset KEY". */
 static void

@@ -136,13 +136,15 @@ server_cancel_job(struct node *n, const char *err, const char *cause,
 }
 
 /*
- * A job that waited for its group's limit may start. One whose ctxrun is
+ * A job that waited for its group's limit may start (the event says it
+ * runs now). One whose ctxrun is
  * away (ctxd restarted) is not told: it runs already, for a ctxrun that
  * loses ctxd while waiting starts its job (ctxlink.c).
  */
 void
 server_go(struct node *n)
 {
+	server_event("started", n);
 	if (n->peer != NULL)
 		peer_send(n->peer, msgout_new(MSG_GO));
 }

@@ -247,8 +247,9 @@ handle_new(struct peer *p, const struct msg *m)
 	const char	*cause, *s;
 	char		 label[NODE_LABEL_LEN];
 	nsec_t		 deadline, timeout, igrace;
+	long long	 limit;
 	uint64_t	 id;
-	int		 sig = SIGTERM, isig;
+	int		 sig = SIGTERM, isig, wait;
 
 	if (p->job != NULL) {
 		peer_fail(p, 0, "this connection has a job already");
@@ -267,6 +268,13 @@ handle_new(struct peer *p, const struct msg *m)
 	values_init(&vs);
 	if (values_msg_read(&vs, m, &s, &cause) == -1) {
 		peer_fail(p, 0, "value '%s': %s", s, cause);
+		values_free(&vs);
+		return;
+	}
+	/* Read as a 64-bit number: a cast alone makes 2^32 + 1 a 1. */
+	limit = msg_num(m, "limit", 0);
+	if (limit < 0 || limit > PROTO_LIMIT_MAX) {
+		peer_fail(p, 0, "bad limit '%s'", msg_get(m, "limit"));
 		values_free(&vs);
 		return;
 	}
@@ -302,9 +310,7 @@ handle_new(struct peer *p, const struct msg *m)
 		n->cmd = msg_cut(s, PROTO_CMD_MAX);
 	TAILQ_CONCAT(&n->values, &vs, entry);
 	n->failfast = msg_num(m, "failfast", 0) != 0;
-	n->limit = (int)msg_num(m, "limit", 0);
-	if (n->limit < 0)
-		n->limit = 0;
+	n->limit = (int)limit;
 	if (n->pid != 0) {
 		n->job = xcalloc(1, sizeof *n->job);
 		/* A job that did not wait for us has started, in this. */
@@ -315,6 +321,8 @@ handle_new(struct peer *p, const struct msg *m)
 		p->job = n;
 	} else if (tree_arm(n) == -1)
 		fatal("%s: timer", __func__);
+	/* Queued first, so that it is seen waiting from the start. */
+	wait = tree_queue(n, msg_num(m, "canwait", 0) != 0);
 	state_node(n);
 	/* A line for each job is a flood at a thousand jobs a second. */
 	(n->pid != 0 ? log_debug : log_info)("context %llu made (%s, parent "
@@ -340,7 +348,7 @@ handle_new(struct peer *p, const struct msg *m)
 	}
 	if (parent != NULL && (parent->failfast || parent->limit > 0))
 		msgout_add(mo, "group", "1");
-	if (tree_queue(n, msg_num(m, "canwait", 0) != 0))
+	if (wait)
 		msgout_add(mo, "wait", "%d", n->parent->limit);
 	peer_send(p, mo);
 }
@@ -387,8 +395,9 @@ handle_subscribe(struct peer *p, const struct msg *m)
 
 /*
  * Tells the subscribers that node n has changed: event is "made" (a node
- * is new), "canceled" (a job has been told to end, and its processes wind
- * down: err says why) or "ended".
+ * is new), "started" (a job that waited for its group's limit runs now),
+ * "canceled" (a job has been told to end, and its processes wind down:
+ * err says why) or "ended".
  */
 void
 server_event(const char *event, const struct node *n)

@@ -25,7 +25,8 @@
  *					K alone: K unset there (--unset)
  * The +K=V fields, which no value can be (a key is an environment name),
  * carry what came later: +failfast=1, +limit=N, +nocancel=1
- * (--without-cancel), and the +err= and +cause= of a job that is ending.
+ * (--without-cancel), and the +err= and +cause= of a job that is ending,
+ * with the +csig= and +cgrace= of the cancel its ctxrun was told.
  * A daemon that does not know one skips it.
  *	E id				a node has ended
  */
@@ -125,6 +126,9 @@ rec_node(struct evbuffer *eb, const struct node *n)
 		rec_field(eb, "+cause=", 0);
 		rec_field(eb, n->cause, 1);
 	}
+	if (n->job != NULL && n->job->cerr != NULL)
+		evbuffer_add_printf(eb, "\t+csig=%d\t+cgrace=%lld",
+		    n->job->csig, (long long)n->job->cgrace);
 	evbuffer_add(eb, "\n", 1);
 }
 
@@ -174,6 +178,10 @@ load_extra(struct node *n, const char *f, int *bad)
 		n->err = xstrdup(f + 5);
 	else if (strncmp(f, "+cause=", 7) == 0 && n->cause == NULL)
 		n->cause = xstrdup(f + 7);
+	else if (strncmp(f, "+csig=", 6) == 0 && n->job != NULL)
+		n->job->csig = (int)rec_ll(f + 6, bad);
+	else if (strncmp(f, "+cgrace=", 8) == 0 && n->job != NULL)
+		n->job->cgrace = rec_ll(f + 8, bad);
 }
 
 /* Makes or updates the node an N record describes. */
@@ -225,9 +233,21 @@ load_node(char **f, size_t nf)
 		else if (values_key_check(f[i], &cause) == 0)
 			values_set(&n->values, f[i], NULL);
 	}
-	/* Its ctxrun was told to end the job: it says when it has. */
-	if (n->err != NULL && n->pid != 0)
+	/*
+	 * Its ctxrun was told to end the job: it says when it has. The
+	 * cancel is kept, to tell a ctxrun that rejoins and to end the job
+	 * as cancelled should it never; a file of an older ctxd has no
+	 * +csig, and the job's own signal and grace stand for it.
+	 */
+	if (n->err != NULL && n->pid != 0) {
 		n->ending = 1;
+		if (n->job->cerr == NULL)
+			n->job->cerr = xstrdup(n->err);
+		if (n->job->csig == 0) {
+			n->job->csig = n->sig;
+			n->job->cgrace = n->grace;
+		}
+	}
 	if (id >= next_id)
 		next_id = id + 1;
 	return bad ? -1 : 0;

@@ -366,7 +366,11 @@ tree_queue(struct node *n, int can_wait)
 	return 1;
 }
 
-/* A job of a group with a limit has ended: the next in line may start. */
+/*
+ * A job of a group with a limit has ended: the next in line may start,
+ * unless the group is ending or done, whose waiting jobs are cancelled
+ * and are never to start (errgroup's Go after a failure returns at once).
+ */
 static void
 group_leave(struct node *n)
 {
@@ -380,6 +384,8 @@ group_leave(struct node *n)
 		return;
 	}
 	g->running--;
+	if (g->state != NODE_RUNNING || g->ending || g->err != NULL)
+		return;
 	if ((next = TAILQ_FIRST(&g->queue)) == NULL)
 		return;
 	TAILQ_REMOVE(&g->queue, next, job->queue);
@@ -461,8 +467,9 @@ tree_end(struct node *n, const char *err, const char *cause, int status)
 	live--;
 	TAILQ_INSERT_TAIL(&history, n, done);
 	history_len++;
-	group_leave(n);
+	/* Failed first: a group that ends starts no job of its queue. */
 	group_fail(n);
+	group_leave(n);
 	tree_hooks->ended(n);
 	if (history_len > history_max)
 		event_active(trim_ev, EV_TIMEOUT, 0);
@@ -572,7 +579,11 @@ nodejob_free(struct nodejob *j)
 
 /*
  * Forgets a node that is still live, when ctxd learns it ended while ctxd
- * was not there to see it; its children move up to its parent.
+ * was not there to see it; its children move up to its parent, and a job
+ * among them counts against that one's limit, if it has one, as a job
+ * that started without asking does (tree_queue()). One waiting in n's
+ * queue (none is, as a state file is loaded) has no limit left to wait
+ * for, and may start.
  */
 void
 tree_forget(struct node *n)
@@ -585,6 +596,12 @@ tree_forget(struct node *n)
 		c->parent = n->parent;
 		TAILQ_INSERT_TAIL(n->parent != NULL ? &n->parent->children :
 		    &roots, c, sibling);
+		if (c->job != NULL && c->job->waiting) {
+			c->job->waiting = 0;
+			TAILQ_REMOVE(&n->queue, c, job->queue);
+			tree_hooks->go(c);
+		}
+		(void)tree_queue(c, 0);
 	}
 	tree_free(n);
 }

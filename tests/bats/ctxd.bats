@@ -64,6 +64,10 @@ cases = {
     'noeq':       hdr(1, 100, 5) + b'name\0',
     'cut-header': hdr(1, 100, 10)[:3],
     'cut-body':   hdr(1, 100, 100) + b'name=abc\0',
+    'limit-wrap': hdr(1, 100, 17) + b'limit=4294967297\0',
+    'limit-over': hdr(1, 100, 13) + b'limit=100001\0',
+    'limit-neg':  hdr(1, 100, 9) + b'limit=-1\0',
+    'limit-max':  hdr(1, 100, 13) + b'limit=100000\0',
 }
 s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
 s.connect(path)
@@ -430,6 +434,24 @@ check_survived() {
 		[ "$output" = dropped ] || fail "case $c: $output"
 		check_survived "$pid" "$id"
 	done
+}
+
+# A limit past what ctxctl takes is refused, not cut to 32 bits (2^32 + 1
+# was a limit of 1).
+@test "garbage: MSG_NEW with a limit out of range fails, nothing made" {
+	local ids
+	ctxctl new -n keep >/dev/null
+	for c in limit-wrap limit-over limit-neg; do
+		run speak "$(ctx_sock)" "$c"
+		[ "$output" = "reply 201" ] || fail "case $c: $output"
+	done
+	ids=$(ctxctl ls -q)
+	[[ $ids == [0-9]*$'\t'keep ]] || fail "made: $ids"
+	run speak "$(ctx_sock)" limit-max
+	assert_output "reply 202"
+	ids=$(ctxctl ls -q | tail -n 1)
+	run ctxctl --json status "${ids%%$'\t'*}"
+	assert_output --partial '"limit":100000'
 }
 
 @test "garbage: a message cut off by a disconnect" {

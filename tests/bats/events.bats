@@ -55,6 +55,32 @@ $(cat)" "$(ctx_sock)" "$BATS_TEST_DIRNAME/../../lib/proto.h"
 	grep -q '"time":"20[0-9-]*T[0-9:.]*Z"' ev
 }
 
+# A job that waits for its group's limit is made waiting, and says when
+# it starts.
+@test "events: a job that waits for a limit is made 'waiting', then 'started'" {
+	ctxctl new -x --limit 1 -n grp -t 10s >env
+	ctxctl events -a -n 5 >ev 2>ev.err &
+	ev=$!
+	wait_file ev 2 || fail "nothing from events: $(cat ev.err)"
+	(eval "$(cat env)" && exec "$CTXRUN" -n one sleep 0.4) </dev/null &
+	one=$!
+	wait_status_text one "state: running"
+	(eval "$(cat env)" && exec "$CTXRUN" -n two true) </dev/null &
+	two=$!
+	wait "$ev" || fail "events exited $?: $(cat ev.err)"
+	wait "$one"
+	wait "$two"
+	run valid_json ev
+	assert_success
+	assert_line --index 1 --regexp "^made [0-9]+ 'one' - -$"
+	assert_line --index 2 --regexp "^made [0-9]+ 'two' - -$"
+	# the place 'one' leaves goes to 'two' as 'one' ends
+	assert_line --index 3 --regexp "^started [0-9]+ 'two' - -$"
+	assert_line --index 4 --regexp "^ended [0-9]+ 'one' "
+	[[ $(sed -n 3p ev) == *'"state":"waiting"'* ]] || fail "$(sed -n 3p ev)"
+	[[ $(sed -n 4p ev) == *'"state":"running"'* ]] || fail "$(sed -n 4p ev)"
+}
+
 @test "events: a context's deadline ends it, with its cause" {
 	ctxctl new -n anchor >/dev/null
 	ctxctl events -a -n 2 >ev 2>ev.err &

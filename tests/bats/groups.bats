@@ -196,6 +196,29 @@ wait_all() {
 	wait_all 5
 }
 
+# errgroup: Go after a failure of WithContext's group: the context is
+# done, and a job that waited for the limit never starts; it is cancelled
+# with the failure as its cause. The command ignores TERM: had it started,
+# it would write its file before a cancel could stop it.
+@test "groups: --fail-fast --limit: a failure cancels the waiting jobs; none starts" {
+	local w
+	BG_PIDS=()
+	ctxctl new -x --fail-fast --limit 1 -n ffl -t 10s >env
+	ctxrun_in env -n first sh -c 'sleep 0.5; exit 3'
+	wait_status_text first "state: running"
+	(eval "$(cat env)" && exec "$CTXRUN" -n queued \
+		env --ignore-signal=TERM sh -c 'echo ran >ran') \
+		2>queued.err </dev/null &
+	w=$!
+	wait_status_text queued "state: waiting"
+	wait_status "$w" 5
+	[[ $BG_STATUS == 130 ]] || fail "status $BG_STATUS: $(cat queued.err)"
+	[[ ! -e ran ]] || fail "the waiting job ran"
+	[[ $(status_field queued cause) == "sibling "[0-9]*" (first) failed: exit 3" ]] ||
+		fail "cause: $(status_field queued cause)"
+	wait_all 3
+}
+
 # -p GROUP waits too (ctxd tells it to), with or without CTX_LIMIT.
 @test "groups: --limit: ctxrun -p GROUP waits for its turn too" {
 	local g

@@ -161,3 +161,31 @@ kill_decoys() {
 	assert_elapsed_lt 1500
 	wait_status_text victim "err: lost"
 }
+
+# The cancel a job was told outlives ctxd: a job cancelled, then left by
+# ctxd and its ctxrun (both killed in its grace), is ended at restart as
+# the cancel said (err canceled, 130), not as lost (125).
+@test "lostjob: a job cancelled before ctxd and its ctxrun died ends canceled at restart, not lost" {
+	local r
+	# the job's own process dies with its ctxrun (PDEATHSIG); the one it
+	# forks is left, deaf to TERM
+	ctxrun_bg out err -n victim -k 1s sh -c '
+		env --ignore-signal=TERM sh -c "echo \$\$ >inner.pid; exec sleep 600" &
+		exec env --ignore-signal=TERM sleep 600'
+	r=$CTX_BG_PID
+	wait_file inner.pid 2
+	wait_status_text victim "state: running"
+	ctxctl cancel --cause "stop now" victim
+	kill -KILL "$(daemon_pid)"
+	kill -KILL "$r"
+	wait "$r" || true
+	pid_alive "$(read_pid inner.pid)" || fail "nothing was left for ctxd to end"
+	ctxctl ls >/dev/null
+	wait_all_gone 3 inner.pid
+	wait_status_text victim "state: done"
+	[[ $(status_field victim err) == canceled ]] ||
+		fail "err: $(status_field victim err)"
+	[[ $(status_field victim cause) == "stop now" ]]
+	[[ $(status_field victim exit) == 130 ]] ||
+		fail "status: $(ctxctl status victim)"
+}

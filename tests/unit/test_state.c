@@ -25,15 +25,17 @@
 static char	*path;
 static uint64_t	 ids[4];
 
+/* Keeps the cancel a job's ctxrun is told, as server_cancel_job() does. */
 static void
 on_cancel_job(struct node *n, const char *err, const char *cause, int sig,
     nsec_t grace)
 {
-	(void)n;
-	(void)err;
 	(void)cause;
-	(void)sig;
-	(void)grace;
+	if (n->job->cerr != NULL)
+		return;
+	n->job->cerr = xstrdup(err);
+	n->job->csig = sig;
+	n->job->cgrace = grace;
 }
 
 static void
@@ -81,13 +83,28 @@ journal_add(const char *text)
 
 /*
  * A record as a daemon before groups and causes wrote it (no +K=V
- * fields), and one cut short, as a crash in the middle of a write would.
+ * fields), an ending job's as one before +csig wrote it, and one cut
+ * short, as a crash in the middle of a write would.
  */
 static void
 cut_record(void)
 {
 	journal_add("N\t777\t0\t1\t9223372036854775807\t0\t15\t0\t0\t0\t"
 	    "old\t\t\tK=V\n");
+	journal_add("N\t778\t0\t1\t9223372036854775807\t0\t1\t5000\t4242\t0\t"
+	    "oldjob\t\t\t+err=deadline exceeded\t+cause=deadline of 778\n");
+	/*
+	 * A job of a group with a limit, and a job made inside it, both
+	 * running; the first ended while no daemon was up: the second takes
+	 * its place under the limit.
+	 */
+	journal_add("N\t780\t0\t1\t9223372036854775807\t0\t15\t0\t0\t0\t"
+	    "grp\t\t\t+limit=2\n");
+	journal_add("N\t781\t780\t1\t9223372036854775807\t0\t15\t0\t4243\t0\t"
+	    "outer\t\t\n");
+	journal_add("N\t782\t781\t1\t9223372036854775807\t0\t15\t0\t4244\t0\t"
+	    "inner\t\t\n");
+	journal_add("E\t781\n");
 	journal_add("N\t999\t0\t1");
 }
 
@@ -121,8 +138,8 @@ save_and_die(int out)
 	state_node(done);
 	tree_end(done, "exited 0", NULL, 0);
 	/* Cancelled: ending, its err and cause set, its ctxrun told. */
-	tree_cancel(n, "canceled", "odd\tcause", CTX_EXIT_CANCELED, SIGTERM,
-	    0, 1);
+	tree_cancel(n, "canceled", "odd\tcause", CTX_EXIT_CANCELED, SIGINT,
+	    2 * NSEC_PER_SEC, 1);
 	state_node(n);
 	n = tree_new(NULL, ids[2] = state_id_next(), "gone", NSEC_NONE);
 	state_node(n);
@@ -201,6 +218,13 @@ test_state_survives_a_crash(void)
 		CHECK_STR(b->cause, "odd\tcause");
 	}
 	CHECK_STR(tree_state(b), "ending");
+	/* ... and the cancel its ctxrun was told, to tell it again. */
+	CHECK(b->job != NULL && b->job->cerr != NULL);
+	if (b->job != NULL && b->job->cerr != NULL) {
+		CHECK_STR(b->job->cerr, "canceled");
+		CHECK_EQ_INT(b->job->csig, SIGINT);
+		CHECK_EQ_INT(b->job->cgrace, 2 * NSEC_PER_SEC);
+	}
 	CHECK(tree_find(ids[2]) == NULL);	/* ended: not saved */
 	CHECK(tree_find(999) == NULL);		/* cut short: ignored */
 	/* An older daemon's record: values, no group, no err. */
@@ -212,7 +236,24 @@ test_state_survives_a_crash(void)
 		    !old->nocancel);
 		CHECK_STR(tree_state(old), "running");
 	}
-	CHECK_EQ_INT(tree_live(), 3);
+	/* An older daemon's ending job: cancelled on its own signal, grace. */
+	old = tree_find(778);
+	CHECK(old != NULL && old->job != NULL && old->job->cerr != NULL);
+	if (old != NULL && old->job != NULL && old->job->cerr != NULL) {
+		CHECK_STR(old->job->cerr, "deadline exceeded");
+		CHECK_EQ_INT(old->job->csig, SIGHUP);
+		CHECK_EQ_INT(old->job->cgrace, 5000);
+		CHECK_STR(tree_state(old), "ending");
+	}
+	/* The job whose parent ended moved up, into the group's count. */
+	a = tree_find(780);
+	b = tree_find(782);
+	CHECK(a != NULL && b != NULL && tree_find(781) == NULL);
+	if (a != NULL && b != NULL) {
+		CHECK(b->parent == a);
+		CHECK_EQ_INT(a->running, 1);
+	}
+	CHECK_EQ_INT(tree_live(), 6);
 	CHECK(state_id_next() > ids[3]);	/* never handed out twice */
 }
 
