@@ -43,7 +43,7 @@ ini_write(const uint8_t *data, size_t size)
 
 /* Checks an error message: one line, naming the file. */
 static void
-cause_check(const char *cause)
+ini_cause_check(const char *cause)
 {
 	FUZZ_CHECK(cause != NULL);
 	FUZZ_CHECK(strncmp(cause, ini_path, strlen(ini_path)) == 0);
@@ -86,7 +86,7 @@ values_check(void)
 		free(missing);
 	} else if (r == -1) {
 		FUZZ_CHECK(r1 == -1);
-		cause_check(cause);
+		ini_cause_check(cause);
 		FUZZ_CHECK(strcmp(cause, cause1) == 0);
 	} else {
 		FUZZ_CHECK(cause == NULL && cause1 == NULL);
@@ -109,7 +109,7 @@ config_check(void)
 
 	config_defaults(&c);
 	if (config_load(&c, ini_path, &cause) == -1)
-		cause_check(cause);
+		ini_cause_check(cause);
 	else {
 		FUZZ_CHECK(cause == NULL);
 		FUZZ_CHECK(c.grace >= 0 && c.idle_exit >= 0);
