@@ -38,6 +38,11 @@ _load_lib /usr/lib/bats/bats-assert/load.bash
 # A test that hangs is a failure, not a stuck suite.
 : "${BATS_TEST_TIMEOUT:=30}"
 
+# What ctxctl draws (└─, é) depends on the locale: every test runs in
+# C.UTF-8, whatever the caller's (CI's is C), and sets another where it
+# tests that (LC_ALL=C ...).
+export LC_ALL=C.UTF-8
+
 CTX_BIN="${CTX_BIN:-$BATS_TEST_DIRNAME/../../build}"
 # tests cd into their own directory: make a relative CTX_BIN absolute now
 [[ $CTX_BIN == /* ]] || CTX_BIN="$PWD/$CTX_BIN"
