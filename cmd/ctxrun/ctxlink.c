@@ -508,7 +508,6 @@ link_job(struct ctxlink *l, const char *cgroup)
 /*
  * Tells ctxd the job has started, and in which cgroup (NULL: none): in
  * the registration, if it has not gone out yet and the cgroup fits in it.
- * It goes out on the loop.
  */
 void
 ctxlink_started(struct ctxlink *l, const char *cgroup)
@@ -529,7 +528,13 @@ ctxlink_started(struct ctxlink *l, const char *cgroup)
 		l->cgroup = xstrdup(cgroup);
 		cgroup = NULL;
 	}
-	msgout_send(mo, bufferevent_get_output(l->bev));
+	/*
+	 * Written now, on the blocking socket (nothing is queued before
+	 * it): through the bufferevent, it would cost a wakeup of the loop
+	 * for the socket's room, and two epoll_ctl(2). A ctxd gone already
+	 * is seen on the loop, as a link lost.
+	 */
+	(void)msgout_write(mo, l->fd);
 	if (cgroup != NULL)
 		link_job(l, cgroup);
 }
