@@ -404,6 +404,29 @@ cgroup_create(const char *name, char **cause)
 }
 
 /*
+ * Is path a ctx job's cgroup below the cgroup v2 mount? It comes from a
+ * client, which is taken at its word for nothing else.
+ */
+static int
+cgroup_path_ok(const char *path)
+{
+	const char	*base = strrchr(path, '/');
+	char		*point = NULL, *root = NULL;
+	size_t		 len;
+	int		 ok;
+
+	if (cgroup_mount(&point, &root) == -1)
+		return 0;
+	len = strlen(point);
+	ok = strncmp(path, point, len) == 0 && path[len] == '/' &&
+	    strstr(path, "/../") == NULL && strstr(path, "/./") == NULL &&
+	    base != NULL && strncmp(base, "/ctx-", 5) == 0;
+	free(point);
+	free(root);
+	return ok;
+}
+
+/*
  * Takes over the cgroup of a job whose ctxrun is gone, given its directory.
  * Only a ctx job's cgroup, below the cgroup v2 mount, is accepted: the
  * path comes from a client. Returns NULL, errno set, if it cannot be used.
@@ -412,20 +435,8 @@ struct cgroup *
 cgroup_attach(const char *path)
 {
 	struct cgroup	*cg;
-	const char	*base = strrchr(path, '/');
-	char		*point = NULL, *root = NULL;
-	size_t		 len;
-	int		 ok;
 
-	if (cgroup_mount(&point, &root) == -1)
-		return NULL;
-	len = strlen(point);
-	ok = strncmp(path, point, len) == 0 && path[len] == '/' &&
-	    strstr(path, "/../") == NULL && base != NULL &&
-	    strncmp(base, "/ctx-", 5) == 0;
-	free(point);
-	free(root);
-	if (!ok) {
+	if (!cgroup_path_ok(path)) {
 		errno = EINVAL;
 		return NULL;
 	}
@@ -529,9 +540,9 @@ cgroup_remove(const char *path)
 	rmdir(path);
 }
 
-/* Closes and removes the cgroup; it must be empty by now. */
-void
-cgroup_destroy(struct cgroup *cg)
+/* Closes the cgroup, and removes it unless keep; it must be empty. */
+static void
+cgroup_close(struct cgroup *cg, int keep)
 {
 	if (cg == NULL)
 		return;
@@ -541,11 +552,48 @@ cgroup_destroy(struct cgroup *cg)
 		close(cg->events_fd);
 	if (cg->notify_fd != -1)
 		close(cg->notify_fd);
-	cgroup_remove(cg->path);
+	if (!keep)
+		cgroup_remove(cg->path);
 	if (cg->lock_fd != -1)
 		close(cg->lock_fd);	/* only once it is gone */
 	free(cg->path);
 	free(cg);
+}
+
+/* Closes and removes the cgroup; it must be empty by now. */
+void
+cgroup_destroy(struct cgroup *cg)
+{
+	cgroup_close(cg, 0);
+}
+
+/*
+ * Closes the cgroup, empty by now, and lets go of its lock, leaving the
+ * directory for another to remove (cgroup_remove_left()). Returns its
+ * path, which the caller frees.
+ */
+char *
+cgroup_leave(struct cgroup *cg)
+{
+	char	*path = xstrdup(cg->path);
+
+	cgroup_close(cg, 1);
+	return path;
+}
+
+/*
+ * Removes the cgroup at path, a job's that cgroup_leave() left, if it is
+ * a ctx job's cgroup below the cgroup v2 mount, nobody holds it and it is
+ * empty (nested jobs' cgroups left in it go with it). Returns -1 if path
+ * is not one.
+ */
+int
+cgroup_remove_left(const char *path)
+{
+	if (!cgroup_path_ok(path))
+		return -1;
+	cgroup_sweep_one(path);
+	return 0;
 }
 
 /* Moves the calling process into the cgroup whose cgroup.procs is fd. */

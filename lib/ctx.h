@@ -209,6 +209,8 @@ int		 cgroup_events_fd(const struct cgroup *);
 int		 cgroup_populated(struct cgroup *);
 int		 cgroup_kill(const struct cgroup *);
 void		 cgroup_destroy(struct cgroup *);
+char		*cgroup_leave(struct cgroup *);
+int		 cgroup_remove_left(const char *);
 int		 cgroup_enter(int);
 const char	*cgroup_dir(const struct cgroup *);
 struct cgroup	*cgroup_attach(const char *);

@@ -76,8 +76,9 @@ enum msg_type {
 			   only, for its own node */
 	MSG_WAIT,	/* ctx...: MSG_NODE for each once all are done; MSG_END */
 	MSG_ENV,	/* ctx: MSG_NODE with the effective values */
-	MSG_EXIT,	/* err status [cause]: the job of this connection has
-			   ended. No reply */
+	MSG_EXIT,	/* err status [cause] [cgroup]: the job of this
+			   connection has ended; its cgroup, empty, is left
+			   for ctxd to remove. No reply */
 	MSG_DAEMON,	/* MSG_NODE: pid uptime contexts socket */
 	MSG_STOP,	/* MSG_OK; then ctxd exits */
 	MSG_JOB,	/* [cgroup]: the job of this connection has started, in

@@ -12,6 +12,7 @@
  *   tree.c		the tree of contexts, and their deadlines
  *   orphan.c		ends a job whose ctxrun is gone: through its cgroup,
  *			or else by the environment of its processes
+ *   cleanup.c		removes the empty cgroups of ended jobs, in batches
  *   envscan.c		finds those processes in /proc, and signals them
  *
  * tree.c reaches the server through struct tree_hooks; peer.c reaches its
@@ -149,6 +150,11 @@ struct envmatch {
 void		 envmatch_add(struct envmatch *, uint64_t);
 void		 envmatch_free(struct envmatch *);
 int		 envscan(const struct envmatch *, int, struct proclist *);
+
+/* cleanup.c */
+void		 cleanup_init(struct event_base *);
+void		 cleanup_add(const char *);
+void		 cleanup_close(void);
 
 /* orphan.c */
 typedef void	 orphan_cb(struct orphan *, void *);

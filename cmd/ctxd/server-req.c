@@ -606,6 +606,7 @@ handle_exit(struct peer *p, const struct msg *m)
 {
 	struct node	*n = p->job;
 	const char	*err = msg_get(m, "err"), *cause = msg_get(m, "cause");
+	const char	*cgroup;
 	char		*clean;
 
 	if (n == NULL) {
@@ -618,4 +619,7 @@ handle_exit(struct peer *p, const struct msg *m)
 	tree_end(n, err != NULL ? err : "exited", clean,
 	    (int)msg_num(m, "status", 0));
 	free(clean);
+	/* Its cgroup, empty, left to us to remove (cleanup.c). */
+	if ((cgroup = msg_get(m, "cgroup")) != NULL)
+		cleanup_add(cgroup);
 }

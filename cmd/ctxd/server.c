@@ -379,6 +379,7 @@ server_listen(struct event_base *base, const struct config *conf,
 	srv_idle = evtimer_new(base, server_on_idle, NULL);
 	server_req_init(conf);
 	server_job_init(base, srv_path);
+	cleanup_init(base);
 	tree_init(base, &server_hooks, conf->history);
 	if (state_open(base, path, cause) == -1)
 		return -1;
@@ -416,6 +417,7 @@ server_close(void)
 	if (srv_path != NULL && !srv_activated)	/* systemd's, to keep */
 		unlink(srv_path);
 	free(srv_path);
+	cleanup_close();
 	state_close();
 	tree_close();
 }

@@ -563,13 +563,15 @@ ctxlink_cancel(struct ctxlink *l, const char *err, const char *cause, int sig,
 }
 
 static struct msgout *
-exit_msg(const char *err, const char *cause, int status)
+exit_msg(const char *err, const char *cause, const char *cgroup, int status)
 {
 	struct msgout	*mo = msgout_new(MSG_EXIT);
 
 	msgout_adds(mo, "err", err);
 	if (cause != NULL)
 		msgout_adds(mo, "cause", cause);
+	if (cgroup != NULL)
+		msgout_adds(mo, "cgroup", cgroup);
 	msgout_add(mo, "status", "%d", status);
 	return mo;
 }
@@ -642,16 +644,20 @@ link_drain(int fd, nsec_t until)
 	}
 }
 
-/* Says how the job ended, and why (NULL: as err says), and closes the link. */
-void
+/*
+ * Says how the job ended, and why (NULL: as err says), and closes the
+ * link. The job's cgroup, if not NULL, is left, empty, for ctxd to remove.
+ * Returns 1 if ctxd was told, else 0: the cgroup is then the caller's.
+ */
+int
 ctxlink_close(struct ctxlink *l, const char *err, const char *cause,
-    int status)
+    const char *cgroup, int status)
 {
 	struct evbuffer	*out;
 	int		 told = 0;
 
 	if (l == NULL)
-		return;
+		return 0;
 	/* Ended before it started: registered all the same, to say how. */
 	if (l->reg != NULL) {
 		if (l->fd != -1)
@@ -673,16 +679,16 @@ ctxlink_close(struct ctxlink *l, const char *err, const char *cause,
 			;
 		/* Rejoining too: ctxd may have taken the node back already. */
 		if (err != NULL)
-			told = msgout_write(exit_msg(err, cause, status),
-			    l->fd) == 0;
+			told = msgout_write(exit_msg(err, cause, cgroup,
+			    status), l->fd) == 0;
 		if (told && l->sync_exit)
 			link_drain(l->fd, clock_mono() + LINK_WRITE_WAIT);
 		bufferevent_free(l->bev);	/* closes fd */
 	} else if (l->fd != -1) {
 		/* Not watched yet: ctxrun ends before its job started. */
 		if (err != NULL)
-			told = msgout_write(exit_msg(err, cause, status),
-			    l->fd) == 0;
+			told = msgout_write(exit_msg(err, cause, cgroup,
+			    status), l->fd) == 0;
 		if (told && l->sync_exit)
 			link_drain(l->fd, clock_mono() + LINK_WRITE_WAIT);
 		close(l->fd);
@@ -695,4 +701,5 @@ ctxlink_close(struct ctxlink *l, const char *err, const char *cause,
 		link_leave_exit(l, err, status);
 	free(l->path);
 	free(l);
+	return told;
 }

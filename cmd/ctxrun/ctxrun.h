@@ -161,8 +161,8 @@ const char	*ctxlink_cause(const struct ctxlink *);
 void		 ctxlink_sync_exit(struct ctxlink *);
 int		 ctxlink_wait_go(struct ctxlink *, nsec_t, int);
 void		 ctxlink_rejoin(struct ctxlink *);
-void		 ctxlink_close(struct ctxlink *, const char *, const char *,
-		    int);
+int		 ctxlink_close(struct ctxlink *, const char *, const char *,
+		    const char *, int);
 
 /* clone3.c */
 pid_t		 clone_into(int (*)(void *), void *, void *, size_t, int);
@@ -259,6 +259,7 @@ const char	*job_cgroup(const struct job *);
 int		 job_signal(const struct job *);
 int		 job_reaped(const struct job *);
 nsec_t		 job_grace(const struct job *);
+char		*job_leave_cgroup(struct job *);
 void		 job_free(struct job *);
 
 /* sigfd.c */

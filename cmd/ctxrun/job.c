@@ -814,6 +814,23 @@ job_signal(const struct job *job)
 	return job->sig;
 }
 
+/*
+ * The job's cgroup, empty once the job is done, closed and unlocked but
+ * left in place (cgroup_leave()) for ctxd to remove; its path, to free,
+ * or NULL without one.
+ */
+char *
+job_leave_cgroup(struct job *job)
+{
+	char	*path;
+
+	if (job->cg == NULL)
+		return NULL;
+	path = cgroup_leave(job->cg);
+	job->cg = NULL;
+	return path;
+}
+
 void
 job_free(struct job *job)
 {

@@ -368,7 +368,8 @@ case_outsider() {
 
 @test "containment: the default uses a cgroup where cgroup v2 is writable, and removes it" {
 	use_mode cgroup
-	run --separate-stderr ctxrun -v sh -c 'echo $CTX_ID; sed -n "s/^0:://p" /proc/self/cgroup'
+	# no daemon: ctxrun removes the job's cgroup before it returns
+	CTX_SOCKET=none run --separate-stderr ctxrun -v sh -c 'echo $CTX_ID; sed -n "s/^0:://p" /proc/self/cgroup'
 	assert_success
 	local id=${lines[0]} cg=${lines[1]} m
 	if cgroup2_writable; then
@@ -379,6 +380,32 @@ case_outsider() {
 	else
 		assert_stderr_contains "ctxrun: job $id: containment subreaper"
 	fi
+}
+
+@test "containment: an attached job's empty cgroup is removed by ctxd, within a second" {
+	need_cgroup
+	local m cg
+	m=$(cgroup2_mount)
+	run --separate-stderr ctxrun sh -c 'sed -n "s/^0:://p" /proc/self/cgroup'
+	assert_success
+	cg=$output
+	[[ $cg == */ctx-* ]] || fail "no job cgroup: $cg"
+	wait_removed "$m$cg" 1.5 || fail "job cgroup $m$cg still exists after 1.5 s"
+}
+
+@test "containment: a daemon that stops removes the job cgroups left to it first" {
+	need_cgroup
+	local m cg pid
+	m=$(cgroup2_mount)
+	ctxctl new -n keep >/dev/null
+	pid=$(daemon_pid)
+	kill -STOP "$pid"	# ctxrun tells it, and it removes nothing yet
+	run --separate-stderr ctxrun sh -c 'sed -n "s/^0:://p" /proc/self/cgroup'
+	cg=$output
+	[ -e "$m$cg" ] || fail "ctxrun removed $cg itself"
+	kill -CONT "$pid"
+	ctxctl daemon stop >/dev/null
+	[ ! -e "$m$cg" ] || fail "job cgroup $m$cg left by a daemon that stopped"
 }
 
 @test "containment: CTX_CGROUP=0 uses the subreaper and /proc" {

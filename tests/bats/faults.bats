@@ -211,11 +211,7 @@ alive_job() {
 	kill -KILL "$r"
 	wait "$r" || true
 	wait_gone "$inner" 2 || fail "the job outlived its ctxrun"
-	for ((i = 0; i < 100; i++)); do
-		[ -d "$m$cg" ] || break
-		sleep 0.02
-	done
-	[ ! -d "$m$cg" ] || fail "ctxd did not know the cgroup $cg"
+	wait_removed "$m$cg" 2 || fail "ctxd did not know the cgroup $cg"
 }
 
 @test "faults: a ctxrun that died while ctxd was down has its job ended at restart" {

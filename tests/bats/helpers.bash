@@ -342,6 +342,19 @@ wait_gone() {
 	! pid_alive "$pid"
 }
 
+# wait_removed PATH TIMEOUT_S: poll until PATH is gone (a job's cgroup,
+# which ctxd removes in batches).
+wait_removed() {
+	local n
+	_ticks "$2"
+	n=$TICKS
+	while ((n-- > 0)); do
+		[ -e "$1" ] || return 0
+		sleep 0.02
+	done
+	[ ! -e "$1" ]
+}
+
 # wait_file FILE TIMEOUT_S: poll until FILE exists and is not empty.
 wait_file() {
 	local n

@@ -65,10 +65,14 @@ ns_tini() {
 	TINI_MS=$NS_MS
 }
 
-# no_job_cgroup: nothing of the job's cgroup is left below the test's.
+# no_job_cgroup: nothing of the job's cgroup is left below the test's
+# (a daemon removes an attached job's within a second: cleanup.c).
 no_job_cgroup() {
 	[[ -z $TEST_CG ]] && return 0
-	local left
+	local left dir
+	for dir in $(find "$TEST_CG" -mindepth 1 -maxdepth 1 -type d); do
+		wait_removed "$dir" 1.5
+	done
 	left=$(find "$TEST_CG" -mindepth 1 -type d)
 	[[ -z $left ]] || fail "job cgroup left behind: $left"
 }

@@ -1,0 +1,86 @@
+/*
+ * cleanup.c: the empty cgroups of ended jobs, removed in batches.
+ *
+ * A job's ctxrun that could tell ctxd how its job ended leaves it the
+ * job's cgroup, empty and unlocked, to remove: an rmdir in the cgroup file
+ * system holds the lock that every other job's mkdir there waits for, and
+ * with a thousand jobs starting and ending at once those waits were most of
+ * the jobs' lateness. Here they wait until jobs come and go less: the
+ * batch goes once no job has ended for CLEANUP_QUIET_MS, and at the latest
+ * CLEANUP_MAX_MS after the first, or at exit. A cgroup a ctxrun holds
+ * again, or that is not empty, is left alone; one that a dying daemon
+ * never removed is swept by the next at its start.
+ */
+#include <event2/event.h>
+#include <stdlib.h>
+
+#include "ctxd.h"
+
+#define CLEANUP_QUIET_MS	100
+#define CLEANUP_MAX_MS		1000
+#define CLEANUP_BATCH_MAX	4096	/* more waiting: removed at once */
+
+static struct event	*ev_cleanup;
+static char		**left;		/* paths of cgroups to remove */
+static size_t		 nleft;
+static nsec_t		 first_at;	/* when the oldest was left */
+
+/* Removes every cgroup left so far. */
+static void
+cleanup_flush(void)
+{
+	size_t	i;
+
+	for (i = 0; i < nleft; i++) {
+		if (cgroup_remove_left(left[i]) == -1)
+			log_warnx("not a job's cgroup: %s", left[i]);
+		free(left[i]);
+	}
+	nleft = 0;
+}
+
+static void
+cleanup_on_timer(evutil_socket_t fd, short events, void *arg)
+{
+	(void)fd;
+	(void)events;
+	(void)arg;
+	cleanup_flush();
+}
+
+void
+cleanup_init(struct event_base *base)
+{
+	if ((ev_cleanup = evtimer_new(base, cleanup_on_timer, NULL)) == NULL)
+		fatalx("%s: evtimer_new", __func__);
+}
+
+/* The cgroup at path, a job's, is left to us to remove. */
+void
+cleanup_add(const char *path)
+{
+	nsec_t	now = clock_mono(), wait;
+
+	if (nleft == CLEANUP_BATCH_MAX)
+		cleanup_flush();
+	if (nleft == 0)
+		first_at = now;
+	left = xreallocarray(left, nleft + 1, sizeof *left);
+	left[nleft++] = xstrdup(path);
+	wait = CLEANUP_QUIET_MS * NSEC_PER_MSEC;
+	if (first_at + CLEANUP_MAX_MS * NSEC_PER_MSEC - now < wait)
+		wait = first_at + CLEANUP_MAX_MS * NSEC_PER_MSEC - now;
+	timer_arm(ev_cleanup, wait > 0 ? wait : 0);
+}
+
+/* At exit: what is left goes now. */
+void
+cleanup_close(void)
+{
+	cleanup_flush();
+	free(left);
+	left = NULL;
+	if (ev_cleanup != NULL)
+		event_free(ev_cleanup);
+	ev_cleanup = NULL;
+}
