@@ -30,12 +30,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "ctx.h"
 
 #define CGROUP_TRIES	4	/* names drawn before giving up */
 #define CGROUP_KILL_PASSES 3	/* without cgroup.kill */
+#define CGROUP_YOUNG_S	3	/* a ctxrun's sweep passes over younger */
 
 struct cgroup {
 	char	*path;		/* the job's cgroup directory */
@@ -263,19 +265,30 @@ cgroup_sweep_one(const char *path)
 	close(fd);
 }
 
-/* Removes the abandoned ctx-* cgroups in dir, looking at max (0: all). */
+/*
+ * Removes the abandoned ctx-* cgroups in dir, looking at max (0: all).
+ * Looking at a few (max set: a ctxrun), it passes over those changed less
+ * than CGROUP_YOUNG_S ago (mtime): a ctxd removes a job's cgroup within a
+ * second of its end (cleanup.c), and a ctxrun that did it for it would
+ * only take the time from its own job's end.
+ */
 static void
 cgroup_sweep(const char *dir, size_t max)
 {
 	struct dirent	*de;
+	struct stat	 st;
 	DIR		*d;
 	char		*sub;
 	size_t		 n = 0;
+	time_t		 now = time(NULL);
 
 	if ((d = opendir(dir)) == NULL)
 		return;
 	while ((de = readdir(d)) != NULL) {
 		if (de->d_type != DT_DIR || strncmp(de->d_name, "ctx-", 4) != 0)
+			continue;
+		if (max != 0 && fstatat(dirfd(d), de->d_name, &st, 0) == 0 &&
+		    now - st.st_mtime < CGROUP_YOUNG_S)
 			continue;
 		if (max != 0 && n++ == max)
 			break;
