@@ -37,7 +37,7 @@
 
 #define CGROUP_TRIES	4	/* names drawn before giving up */
 #define CGROUP_KILL_PASSES 3	/* without cgroup.kill */
-#define CGROUP_YOUNG_S	3	/* a ctxrun's sweep passes over younger */
+#define CGROUP_YOUNG_S	10	/* a ctxrun's sweep passes over younger */
 
 struct cgroup {
 	char	*path;		/* the job's cgroup directory */
@@ -268,8 +268,8 @@ cgroup_sweep_one(const char *path)
 /*
  * Removes the abandoned ctx-* cgroups in dir, looking at max (0: all).
  * Looking at a few (max set: a ctxrun), it passes over those changed less
- * than CGROUP_YOUNG_S ago (mtime): a ctxd removes a job's cgroup within a
- * second of its end (cleanup.c), and a ctxrun that did it for it would
+ * than CGROUP_YOUNG_S ago (mtime): a ctxd removes a job's cgroup within 5
+ * seconds of its end (cleanup.c), and a ctxrun that did it for it would
  * only take the time from its own job's end.
  */
 static void
@@ -287,11 +287,11 @@ cgroup_sweep(const char *dir, size_t max)
 	while ((de = readdir(d)) != NULL) {
 		if (de->d_type != DT_DIR || strncmp(de->d_name, "ctx-", 4) != 0)
 			continue;
+		if (max != 0 && n++ == max)
+			break;
 		if (max != 0 && fstatat(dirfd(d), de->d_name, &st, 0) == 0 &&
 		    now - st.st_mtime < CGROUP_YOUNG_S)
 			continue;
-		if (max != 0 && n++ == max)
-			break;
 		xasprintf(&sub, "%s/%s", dir, de->d_name);
 		cgroup_sweep_one(sub);
 		free(sub);

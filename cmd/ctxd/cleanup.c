@@ -7,7 +7,8 @@
  * with a thousand jobs starting and ending at once those waits were most of
  * the jobs' lateness. Here they wait until jobs come and go less: the
  * batch goes once no job has ended for CLEANUP_QUIET_MS, and at the latest
- * CLEANUP_MAX_MS after the first, or at exit. A cgroup a ctxrun holds
+ * CLEANUP_MAX_MS after the first, or at exit; CLEANUP_CHUNK at a time, so
+ * that requests are served in between. A cgroup a ctxrun holds
  * again, or that is not empty, is left alone; one that a dying daemon
  * never removed is swept by the next at its start.
  */
@@ -17,7 +18,8 @@
 #include "ctxd.h"
 
 #define CLEANUP_QUIET_MS	100
-#define CLEANUP_MAX_MS		1000
+#define CLEANUP_MAX_MS		5000	/* a burst of jobs outlasts a second */
+#define CLEANUP_CHUNK		64	/* removed in one turn of the loop */
 #define CLEANUP_BATCH_MAX	4096	/* more waiting: removed at once */
 
 static struct event	*ev_cleanup;
@@ -25,18 +27,16 @@ static char		**left;		/* paths of cgroups to remove */
 static size_t		 nleft;
 static nsec_t		 first_at;	/* when the oldest was left */
 
-/* Removes every cgroup left so far. */
+/* Removes the last max cgroups left so far (0: all). */
 static void
-cleanup_flush(void)
+cleanup_remove(size_t max)
 {
-	size_t	i;
-
-	for (i = 0; i < nleft; i++) {
-		if (cgroup_remove_left(left[i]) == -1)
-			log_warnx("not a job's cgroup: %s", left[i]);
-		free(left[i]);
+	while (nleft > 0 && (max == 0 || max-- > 0)) {
+		nleft--;
+		if (cgroup_remove_left(left[nleft]) == -1)
+			log_warnx("not a job's cgroup: %s", left[nleft]);
+		free(left[nleft]);
 	}
-	nleft = 0;
 }
 
 static void
@@ -45,7 +45,9 @@ cleanup_on_timer(evutil_socket_t fd, short events, void *arg)
 	(void)fd;
 	(void)events;
 	(void)arg;
-	cleanup_flush();
+	cleanup_remove(CLEANUP_CHUNK);
+	if (nleft > 0)
+		timer_arm(ev_cleanup, 0);	/* the next turn of the loop */
 }
 
 void
@@ -62,7 +64,7 @@ cleanup_add(const char *path)
 	nsec_t	now = clock_mono(), wait;
 
 	if (nleft == CLEANUP_BATCH_MAX)
-		cleanup_flush();
+		cleanup_remove(0);
 	if (nleft == 0)
 		first_at = now;
 	left = xreallocarray(left, nleft + 1, sizeof *left);
@@ -77,7 +79,7 @@ cleanup_add(const char *path)
 void
 cleanup_close(void)
 {
-	cleanup_flush();
+	cleanup_remove(0);
 	free(left);
 	left = NULL;
 	if (ev_cleanup != NULL)
