@@ -423,20 +423,24 @@ cgroup_create(const char *name, char **cause)
 static int
 cgroup_path_ok(const char *path)
 {
+	static char	*point;		/* looked up once: ctxd asks per job */
+	static int	 found;
 	const char	*base = strrchr(path, '/');
-	char		*point = NULL, *root = NULL;
+	char		*root = NULL;
 	size_t		 len;
-	int		 ok;
 
-	if (cgroup_mount(&point, &root) == -1)
+	if (!found) {
+		if (cgroup_mount(&point, &root) == -1)
+			point = NULL;
+		free(root);
+		found = 1;
+	}
+	if (point == NULL)
 		return 0;
 	len = strlen(point);
-	ok = strncmp(path, point, len) == 0 && path[len] == '/' &&
+	return strncmp(path, point, len) == 0 && path[len] == '/' &&
 	    strstr(path, "/../") == NULL && strstr(path, "/./") == NULL &&
 	    base != NULL && strncmp(base, "/ctx-", 5) == 0;
-	free(point);
-	free(root);
-	return ok;
 }
 
 /*
