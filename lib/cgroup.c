@@ -627,38 +627,70 @@ cgroup_dir(const struct cgroup *cg)
 	return cg->path;
 }
 
-/* Adds the pids of the cgroup at path, and of those below it, to pl. */
+/*
+ * Adds the pids of the cgroup whose directory is open at dfd, and of those
+ * below it, to pl. Everything is opened relative to dfd, and a directory is
+ * read only if it has a subdirectory (a kernfs directory's link count is 2
+ * and one per subdirectory): every path walk and readdir in the cgroup file
+ * system takes the lock that each mkdir there takes some twenty times, and
+ * with a thousand jobs at once the jobs ending held up those starting.
+ */
 static int
-cgroup_list(const char *path, struct proclist *pl)
+cgroup_list_at(int dfd, struct proclist *pl)
 {
 	struct proc	 p = { 0 };
 	struct dirent	*de;
+	struct stat	 st;
 	DIR		*d;
 	FILE		*f;
-	char		*file;
 	long		 pid;
+	int		 fd;
 
-	xasprintf(&file, "%s/cgroup.procs", path);
-	f = fopen(file, "re");
-	free(file);
-	if (f == NULL)
+	if ((fd = openat(dfd, "cgroup.procs", O_RDONLY | O_CLOEXEC)) == -1)
 		return -1;
+	if ((f = fdopen(fd, "r")) == NULL) {
+		close(fd);
+		return -1;
+	}
 	while (fscanf(f, "%ld", &pid) == 1) {
 		p.pid = (pid_t)pid;
 		proclist_add(pl, &p);
 	}
 	fclose(f);
-	if ((d = opendir(path)) == NULL)
+	if (fstat(dfd, &st) == -1 || st.st_nlink <= 2)
 		return 0;
+	if ((fd = openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		return 0;
+	if ((d = fdopendir(fd)) == NULL) {
+		close(fd);
+		return 0;
+	}
 	while ((de = readdir(d)) != NULL) {
 		if (de->d_type != DT_DIR || de->d_name[0] == '.')
 			continue;
-		xasprintf(&file, "%s/%s", path, de->d_name);
-		(void)cgroup_list(file, pl);
-		free(file);
+		if ((fd = openat(dirfd(d), de->d_name, O_RDONLY | O_DIRECTORY |
+		    O_NOFOLLOW | O_CLOEXEC)) == -1)
+			continue;
+		(void)cgroup_list_at(fd, pl);
+		close(fd);
 	}
 	closedir(d);
 	return 0;
+}
+
+/* Adds the pids of the processes in the cgroup and below it to pl. */
+static int
+cgroup_list(const struct cgroup *cg, struct proclist *pl)
+{
+	int	fd, r;
+
+	if (cg->lock_fd != -1)
+		return cgroup_list_at(cg->lock_fd, pl);
+	if ((fd = open(cg->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		return -1;
+	r = cgroup_list_at(fd, pl);
+	close(fd);
+	return r;
 }
 
 static int
@@ -708,10 +740,10 @@ cgroup_signal(const struct cgroup *cg, int sig, int cont,
 {
 	struct proclist	 before = { 0 }, after = { 0 };
 	int		*fds;
-	size_t		 i;
+	size_t		 i, pinned = 0;
 	int		 n = 0;
 
-	if (cgroup_list(cg->path, &before) == -1)
+	if (cgroup_list(cg, &before) == -1)
 		return -1;
 	fds = xreallocarray(NULL, before.n + 1, sizeof *fds);
 	for (i = 0; i < before.n; i++) {
@@ -719,8 +751,10 @@ cgroup_signal(const struct cgroup *cg, int sig, int cont,
 		if (pid_in(seen, before.procs[i].pid))
 			continue;
 		fds[i] = (int)syscall(SYS_pidfd_open, before.procs[i].pid, 0);
+		pinned++;
 	}
-	(void)cgroup_list(cg->path, &after);
+	if (pinned > 0)
+		(void)cgroup_list(cg, &after);
 	proclist_sort(&after);
 	for (i = 0; i < before.n; i++) {
 		if (fds[i] == -1)
@@ -749,7 +783,7 @@ cgroup_signal(const struct cgroup *cg, int sig, int cont,
 int
 cgroup_procs(const struct cgroup *cg, struct proclist *pl)
 {
-	return cgroup_list(cg->path, pl);
+	return cgroup_list(cg, pl);
 }
 
 /* How many processes are in the cgroup and below it; -1 if it cannot tell. */
@@ -759,7 +793,7 @@ cgroup_count(const struct cgroup *cg)
 	struct proclist	pl = { 0 };
 	int		n;
 
-	n = cgroup_list(cg->path, &pl) == -1 ? -1 : (int)pl.n;
+	n = cgroup_list(cg, &pl) == -1 ? -1 : (int)pl.n;
 	proclist_free(&pl);
 	return n;
 }

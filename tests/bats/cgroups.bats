@@ -132,3 +132,25 @@ killed_job_cgroup() {
 	wait_status "$CTX_BG_PID" 5
 	[ ! -e "$own" ] || fail "ctxrun left $own behind"
 }
+
+@test "cgroups: a process the job moved into a cgroup below its own gets the first signal, not only the KILL" {
+	need_cgroup
+	local m
+	m=$(cgroup2_mount)
+	# The grace is long: a TERM that reaches the process lets it write
+	# "term" at once; only the KILL would leave the file empty, after 5 s.
+	timer_start
+	run ctxrun -t 0.3s -k 5s sh -c '
+		cg=$0$(sed -n "s/^0:://p" /proc/self/cgroup)
+		mkdir "$cg/sub" && sh -c "
+			echo \$\$ >\"$cg/sub/cgroup.procs\" || exit 1
+			trap \"echo term >got; exit 0\" TERM
+			echo \$\$ >pid
+			while :; do sleep 0.05; done" &
+		i=0; while [ ! -s pid ] && [ $i -lt 300 ]; do sleep 0.01; i=$((i+1)); done
+		exec sleep 10' "$m"
+	assert_failure 124
+	assert_elapsed_lt 3000
+	[ "$(cat got)" = term ] || fail "the process below the job's cgroup never got the TERM"
+	assert_dead pid
+}
