@@ -207,3 +207,20 @@ case_outside_daemon() {
 		fail "read the host's /proc: $(head -n 5 scans)"
 	fi
 }
+
+@test "pid1: ctxrun is the entrypoint of a root that holds nothing but itself (FROM scratch)" {
+	local root
+	if ldd "$CTXRUN" >/dev/null 2>&1; then
+		skip "this ctxrun is linked dynamically (a sanitizer build, or STATIC_CTXRUN=0)"
+	fi
+	root=$BATS_TEST_TMPDIR/scratch
+	mkdir "$root"
+	cp "$CTXRUN" "$root/ctxrun"
+	# No libc, no /proc, no /tmp, no daemon: a job (ctxrun itself, nested
+	# under a deadline) runs.
+	run --separate-stderr timeout -s KILL "$HANG" unshare "${NS_OPTS[@]}" \
+	    chroot "$root" /ctxrun -t 5s /ctxrun -v -t 1s /ctxrun -V
+	assert_success
+	assert_output "$(ctxrun -V)"
+	assert_stderr_contains "containment subreaper (no cgroup: no cgroup v2 hierarchy is mounted)"
+}

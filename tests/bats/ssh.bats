@@ -106,8 +106,10 @@ budget_crosses() {
 	local dl end skew
 	if [[ -n ${1:-} ]]; then
 		command -v faketime >/dev/null || skip "no faketime (make deps)"
-		# a sanitizer build does not insist on coming first
-		CTX_SSH_CTXRUN="env ASAN_OPTIONS=verify_asan_link_order=0 faketime -f $1 $CTXRUN"
+		# faketime works by LD_PRELOAD, which the static ctxrun does
+		# not read: the remote end is the same ctxrun, linked
+		# dynamically. A sanitizer build does not insist on coming first.
+		CTX_SSH_CTXRUN="env ASAN_OPTIONS=verify_asan_link_order=0 faketime -f $1 $CTX_BIN/tests/ctxrun-dynamic"
 	fi
 	cd "$BATS_TEST_TMPDIR/remote"
 	run --separate-stderr ctxrun -v --no-hangup -t 1s -k 1s --ssh testhost -- \
