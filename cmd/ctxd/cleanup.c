@@ -6,9 +6,14 @@
  * system holds the lock that every other job's mkdir there waits for, and
  * with a thousand jobs starting and ending at once those waits were most of
  * the jobs' lateness. Here they wait until jobs come and go less: the
- * batch goes once no job has ended for CLEANUP_QUIET_MS, and at the latest
+ * batch goes once no client has connected (a ctxrun connects just before
+ * its mkdir) and no job has ended for CLEANUP_QUIET_MS, and at the latest
  * CLEANUP_MAX_MS after the first, or at exit; CLEANUP_CHUNK at a time, so
- * that requests are served in between. A cgroup a ctxrun holds
+ * that requests are served in between, and a connection in between puts
+ * off the rest. An rmdir holds the parent directory's lock while it runs,
+ * and a ctxd that the scheduler puts aside meanwhile (SCHED_BATCH, among
+ * a thousand starting jobs) held up every mkdir for up to half a second
+ * (perf sched, in make bench's burst). A cgroup a ctxrun holds
  * again, or that is not empty, is left alone; one that a dying daemon
  * never removed is swept by the next at its start.
  */
@@ -57,22 +62,37 @@ cleanup_init(struct event_base *base)
 		fatalx("%s: evtimer_new", __func__);
 }
 
-/* The cgroup at path, a job's, is left to us to remove. */
-void
-cleanup_add(const char *path)
+/* Arms the batch for CLEANUP_QUIET_MS from now, or its latest time. */
+static void
+cleanup_arm(void)
 {
 	nsec_t	now = clock_mono(), wait;
 
-	if (nleft == CLEANUP_BATCH_MAX)
-		cleanup_remove(0);
-	if (nleft == 0)
-		first_at = now;
-	left = xreallocarray(left, nleft + 1, sizeof *left);
-	left[nleft++] = xstrdup(path);
 	wait = CLEANUP_QUIET_MS * NSEC_PER_MSEC;
 	if (first_at + CLEANUP_MAX_MS * NSEC_PER_MSEC - now < wait)
 		wait = first_at + CLEANUP_MAX_MS * NSEC_PER_MSEC - now;
 	timer_arm(ev_cleanup, wait > 0 ? wait : 0);
+}
+
+/* The cgroup at path, a job's, is left to us to remove. */
+void
+cleanup_add(const char *path)
+{
+	if (nleft == CLEANUP_BATCH_MAX)
+		cleanup_remove(0);
+	if (nleft == 0)
+		first_at = clock_mono();
+	left = xreallocarray(left, nleft + 1, sizeof *left);
+	left[nleft++] = xstrdup(path);
+	cleanup_arm();
+}
+
+/* A client connected: a job may be about to make its cgroup. */
+void
+cleanup_defer(void)
+{
+	if (nleft > 0)
+		cleanup_arm();
 }
 
 /* At exit: what is left goes now. */

@@ -154,6 +154,7 @@ int		 envscan(const struct envmatch *, int, struct proclist *);
 /* cleanup.c */
 void		 cleanup_init(struct event_base *);
 void		 cleanup_add(const char *);
+void		 cleanup_defer(void);
 void		 cleanup_close(void);
 
 /* orphan.c */

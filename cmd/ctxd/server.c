@@ -178,6 +178,7 @@ server_accept(struct evconnlistener *l, evutil_socket_t fd,
 		return;
 	}
 	srv_starved = 0;
+	cleanup_defer();
 	p = peer_new(srv_base, fd, cred.uid, cred.pid, server_dispatch,
 	    server_peer_gone);
 	TAILQ_INSERT_TAIL(&peers, p, entry);

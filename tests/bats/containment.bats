@@ -393,6 +393,24 @@ case_outsider() {
 	wait_removed "$m$cg" 1.5 || fail "job cgroup $m$cg still exists after 1.5 s"
 }
 
+@test "containment: ctxd puts off removing cgroups while clients keep connecting" {
+	need_cgroup
+	local m cg i
+	m=$(cgroup2_mount)
+	run --separate-stderr ctxrun sh -c 'sed -n "s/^0:://p" /proc/self/cgroup'
+	assert_success
+	cg=$output
+	[[ $cg == */ctx-* ]] || fail "no job cgroup: $cg"
+	# A client every 20 ms, as jobs starting in a burst: no rmdir, whose
+	# lock would hold up their mkdirs, for as long as they come.
+	for ((i = 0; i < 20; i++)); do
+		ctxctl ls >/dev/null 2>&1
+		sleep 0.02
+	done
+	[ -e "$m$cg" ] || fail "ctxd removed $m$cg while clients kept connecting"
+	wait_removed "$m$cg" 1.5 || fail "job cgroup $m$cg still exists 1.5 s after the clients stopped"
+}
+
 @test "containment: a daemon that stops removes the job cgroups left to it first" {
 	need_cgroup
 	local m cg pid
