@@ -237,11 +237,11 @@ cgroup_lock(const char *path)
 	return fd;
 }
 
-static void	cgroup_sweep(const char *, size_t);
+static void	cgroup_sweep_below(const char *);
 
 /*
  * Removes the cgroup at path if nobody holds it and nothing is in it,
- * with what is left below it by nested jobs. rmdir(2) of a cgroup that
+ * with what is left below it by nested jobs and by the job itself. rmdir(2) of a cgroup that
  * has a process or a child fails with EBUSY, so a job still running is
  * never touched, and the lock keeps off one that a live ctxrun made and
  * has not moved its command into yet. The lock is on the directory we
@@ -259,10 +259,33 @@ cgroup_sweep_one(const char *path)
 	if (fstat(fd, &a) == 0 && stat(path, &b) == 0 &&
 	    a.st_dev == b.st_dev && a.st_ino == b.st_ino &&
 	    rmdir(path) == -1 && errno == EBUSY) {
-		cgroup_sweep(path, 0);
+		cgroup_sweep_below(path);
 		(void)rmdir(path);
 	}
 	close(fd);
+}
+
+/*
+ * Removes the cgroups below a job's empty cgroup at path, whatever their
+ * names: nested jobs' (ctx-*), and those the job made for itself.
+ */
+static void
+cgroup_sweep_below(const char *path)
+{
+	struct dirent	*de;
+	DIR		*d;
+	char		*sub;
+
+	if ((d = opendir(path)) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_type != DT_DIR || de->d_name[0] == '.')
+			continue;
+		xasprintf(&sub, "%s/%s", path, de->d_name);
+		cgroup_sweep_one(sub);
+		free(sub);
+	}
+	closedir(d);
 }
 
 /*
@@ -536,25 +559,14 @@ cgroup_kill(const struct cgroup *cg)
 	return r == -1 ? -1 : 0;
 }
 
-/* Removes a cgroup directory and any left below it (by nested jobs). */
+/* Removes a cgroup directory, ours, and any left below it. */
 static void
 cgroup_remove(const char *path)
 {
-	DIR		*d;
-	struct dirent	*de;
-	char		*sub;
-
-	if (rmdir(path) == 0 || errno != EBUSY || (d = opendir(path)) == NULL)
+	if (rmdir(path) == 0 || errno != EBUSY)
 		return;
-	while ((de = readdir(d)) != NULL) {
-		if (de->d_type != DT_DIR || de->d_name[0] == '.')
-			continue;
-		xasprintf(&sub, "%s/%s", path, de->d_name);
-		cgroup_remove(sub);
-		free(sub);
-	}
-	closedir(d);
-	rmdir(path);
+	cgroup_sweep_below(path);
+	(void)rmdir(path);
 }
 
 /* Closes the cgroup, and removes it unless keep; it must be empty. */

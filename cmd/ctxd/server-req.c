@@ -610,6 +610,13 @@ handle_exit(struct peer *p, const struct msg *m)
 	char		*clean;
 
 	if (n == NULL) {
+		/*
+		 * Its registration was refused after the job had started and
+		 * ended (its parent ended meanwhile): the cgroup it leaves us
+		 * is still ours to remove.
+		 */
+		if ((cgroup = msg_get(m, "cgroup")) != NULL)
+			cleanup_add(cgroup);
 		peer_fail(p, 0, "no job on this connection");
 		return;
 	}

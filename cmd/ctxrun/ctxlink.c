@@ -56,6 +56,7 @@ struct ctxlink {
 						   not sent yet */
 	char			*cgroup;	/* ... sent in it: to say again
 						   to a ctxd that ignored it */
+	int			 old_ctxd;	/* ... which removes no cgroup */
 	char			*cause;		/* why ctxd cancelled it */
 	int			 sync_exit;	/* ctxd hears of the end before
 						   ctxlink_close() returns */
@@ -293,8 +294,10 @@ link_answer(struct ctxlink *l, const struct msg *m)
 	l->pending = 0;
 	if (m->type == MSG_NODE) {
 		/* A ctxd older than a cgroup in MSG_NEW does not echo it. */
-		if (l->cgroup != NULL && msg_get(m, "cgroup") == NULL)
+		if (l->cgroup != NULL && msg_get(m, "cgroup") == NULL) {
 			link_job(l, l->cgroup);
+			l->old_ctxd = 1;
+		}
 		l->cb(CTXLINK_JOINED, 0, 0, l->arg);
 		return;
 	}
@@ -647,7 +650,10 @@ link_drain(int fd, nsec_t until)
 /*
  * Says how the job ended, and why (NULL: as err says), and closes the
  * link. The job's cgroup, if not NULL, is left, empty, for ctxd to remove.
- * Returns 1 if ctxd was told, else 0: the cgroup is then the caller's.
+ * Returns 1 if ctxd was told and takes the cgroup, else 0: the cgroup is
+ * then the caller's. A ctxd that did not echo the cgroup of MSG_NEW is of
+ * a version that removes none; one whose answer has not come yet is taken
+ * to be of this one (an older one sweeps what is left when it starts).
  */
 int
 ctxlink_close(struct ctxlink *l, const char *err, const char *cause,
@@ -699,6 +705,8 @@ ctxlink_close(struct ctxlink *l, const char *err, const char *cause,
 	/* A ctxd that went away, or is away: the next one reads it. */
 	if (err != NULL && !told && !l->refused)
 		link_leave_exit(l, err, status);
+	if (l->old_ctxd)
+		told = 0;
 	free(l->path);
 	free(l);
 	return told;

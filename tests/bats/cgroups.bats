@@ -142,6 +142,7 @@ killed_job_cgroup() {
 	timer_start
 	run ctxrun -t 0.3s -k 5s sh -c '
 		cg=$0$(sed -n "s/^0:://p" /proc/self/cgroup)
+		echo "$cg" >cg
 		mkdir "$cg/sub" && sh -c "
 			echo \$\$ >\"$cg/sub/cgroup.procs\" || exit 1
 			trap \"echo term >got; exit 0\" TERM
@@ -153,4 +154,18 @@ killed_job_cgroup() {
 	assert_elapsed_lt 3000
 	[ "$(cat got)" = term ] || fail "the process below the job's cgroup never got the TERM"
 	assert_dead pid
+	# The cgroup the job made goes with the job's (ctxd removes both).
+	wait_removed "$(cat cg)" 1.5 || fail "$(cat cg) and its sub-cgroup were left behind"
+}
+
+@test "cgroups: with no daemon, a job's cgroup goes with a cgroup the job made in it" {
+	need_cgroup
+	local m
+	m=$(cgroup2_mount)
+	CTX_SOCKET=none run ctxrun -t 5s sh -c '
+		cg=$0$(sed -n "s/^0:://p" /proc/self/cgroup)
+		echo "$cg" >cg
+		mkdir "$cg/sub"' "$m"
+	assert_success
+	[ ! -e "$(cat cg)" ] || fail "ctxrun left $(cat cg) behind"
 }

@@ -8,7 +8,8 @@
 # exported into the environment of everything the test starts.  The teardown
 # looks for any process still carrying that exact tag, kills it by pid and
 # fails the test: a leak detector that proves "nothing escapes" for every
-# test, not only for the containment ones.
+# test, not only for the containment ones.  It fails the test too if a job
+# cgroup (ctx-*) made during it is still there once its daemon has stopped.
 
 bats_require_minimum_version 1.5.0
 
@@ -207,6 +208,32 @@ ctx_setup() {
 		echo "ctxrun is not built: $CTXRUN (set CTX_BIN, or run make)" >&2
 		return 1
 	fi
+	_job_cgroups >"$BATS_TEST_TMPDIR/.job-cgroups"
+}
+
+# The job cgroups (ctx-*) below this process's cgroup, a line each.
+_job_cgroups() {
+	local self
+	self=$(cgroup2_self 2>/dev/null) || return 0
+	compgen -G "$self/ctx-*" | sort || true
+}
+
+# Job cgroups made during the test that are still there, once its daemon
+# has stopped and its processes are gone (a daemon removes those left to
+# it when it stops): reported, removed deepest first, and the test fails.
+_job_cgroups_left() {
+	local before="$BATS_TEST_TMPDIR/.job-cgroups" left i dir
+	[[ -f $before ]] || return 0
+	for ((i = 0; i < 50; i++)); do
+		left=$(comm -13 "$before" <(_job_cgroups))
+		[[ -z $left ]] && return 0
+		sleep 0.02
+	done
+	printf 'LEAK: job cgroups left behind by this test (removed now):\n%s\n' "$left" >&2
+	while read -r dir; do
+		find "$dir" -depth -type d -exec rmdir {} + 2>/dev/null
+	done <<<"$left"
+	return 1
 }
 
 # Sets PPID_OF to the parent pid of $1 (empty if it is gone).  Builtins only.
@@ -289,6 +316,7 @@ ctx_teardown() {
 		rc=1
 	fi
 	_cgroups_cleanup || rc=1
+	_job_cgroups_left || rc=1
 	if ((rc)) && [[ -n $report ]]; then
 		printf 'LEAK: processes of this test still running after it ended (killed now):\n%s' "$report" >&2
 	fi

@@ -167,14 +167,21 @@ I
 	kill -STOP "$d"
 	timer_start
 	run --separate-stderr timeout 10 env --default-signal "$CTXRUN" \
-	    sh -c 'echo "$TEAM $CTX_PARENT"; sleep 5'
-	local t
+	    sh -c 'sed -n "s/^0:://p" /proc/self/cgroup >cg
+		echo "$TEAM $CTX_PARENT"; sleep 5'
+	local t m
 	t=$(elapsed_ms)
 	kill -CONT "$d"
 	# ran at once, and the context's deadline (0.5 s) ended it
 	assert_failure 124
 	assert_output "infra 1"
 	((t < 1500)) || fail "took $t ms"
+	# ctxd, running again, refuses the job (its parent has ended), and
+	# still removes the cgroup the job left it
+	if m=$(cgroup2_mount) && [[ $(cat cg) == */ctx-* ]]; then
+		wait_removed "$m$(cat cg)" 1.5 ||
+			fail "the job's cgroup $m$(cat cg) was left behind"
+	fi
 }
 
 @test "a job that starts under a context that has ended is cancelled at once (130)" {
