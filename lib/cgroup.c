@@ -241,10 +241,10 @@ static void	cgroup_sweep_below(const char *);
 
 /*
  * Removes the cgroup at path if nobody holds it and nothing is in it,
- * with what is left below it by nested jobs and by the job itself. rmdir(2) of a cgroup that
- * has a process or a child fails with EBUSY, so a job still running is
- * never touched, and the lock keeps off one that a live ctxrun made and
- * has not moved its command into yet. The lock is on the directory we
+ * with what is left below it by nested jobs and by the job itself.
+ * rmdir(2) of a cgroup that has a process or a child fails with EBUSY, so
+ * a job still running is never touched, and the lock keeps off one that a
+ * live ctxrun made and has not moved its command into yet. The lock is on the directory we
  * opened: if that is not the one at path any more (removed and made
  * anew in between), it is left alone.
  */
